@@ -81,7 +81,7 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation(
             name="relu",
             title="ReLU",
-            symbol=r"\operatorname{ReLU}",
+            symbol=r"\mathrm{ReLU}",
             value=lambda z, s: z if z > 0 else 0 * z,
             # The derivative at exactly 0 is taken as 0, the convention of PyTorch and TensorFlow.
             derivative=lambda z, a, s: 1 if z > 0 else 0,
@@ -93,7 +93,7 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation(
             name="leaky_relu",
             title="Leaky ReLU",
-            symbol=r"\operatorname{LReLU}",
+            symbol=r"\mathrm{LReLU}",
             value=lambda z, s: z if z > 0 else s * z,
             derivative=lambda z, a, s: 1 if z > 0 else s,
             sympy_value=_piecewise_leaky,
@@ -104,7 +104,7 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation(
             name="linear",
             title="Linear (identity)",
-            symbol=r"\operatorname{id}",
+            symbol=r"\mathrm{id}",
             value=lambda z, s: z,
             derivative=lambda z, a, s: 1,
             sympy_value=lambda x, s: x,
@@ -115,7 +115,7 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation(
             name="softmax",
             title="Softmax",
-            symbol=r"\operatorname{softmax}",
+            symbol=r"\mathrm{softmax}",
             # Softmax couples the layer's neurons: the calculator evaluates it as a vector and
             # differentiates it with the full Jacobian da_k/dz_j = a_k (1[k=j] - a_j).
             value=lambda z, s: math.nan,

@@ -51,7 +51,14 @@ def render_documents(trace, formats: tuple[str, ...], stem: str, extra: dict | N
         from .context import walkthrough_context
         from .render import render_markdown
 
-        ctx = walkthrough_context(trace, **(extra or {}))
+        contrast = None
+        if trace.spec.update_order == "sequential" and trace.spec.depth > 1:
+            from dataclasses import replace
+
+            from .calculator import calculate
+
+            contrast = calculate(replace(trace.spec, update_order="simultaneous"), trace.values)
+        ctx = walkthrough_context(trace, contrast=contrast, **(extra or {}))
         if "md" in formats:
             files[f"{stem}.md"] = render_markdown("walkthrough.md.j2", ctx)
         if "tex" in formats or "pdf" in formats:

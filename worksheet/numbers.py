@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 # Tiny values keep at least this many significant digits, as the reference document
 # prints the hidden gradient 0.000188 rather than 0.00019.
@@ -30,18 +30,31 @@ def decimals_for(x: float | Decimal, precision: int) -> int:
     return max(precision, MIN_SIGNIFICANT - 1 - leading)
 
 
+def _quantize(d: Decimal, places: int) -> Decimal:
+    # quantize must hold every digit of its result within the context precision (28 digits by
+    # default): 1e30 to 5 decimals needs 36 and would raise InvalidOperation.
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, d.adjusted() + places + 2)
+        return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def round_decimal(x: float | Decimal, precision: int) -> Decimal:
     """Round half away from zero on the decimal value, to the display digits of x."""
     d = to_decimal(x)
     places = decimals_for(d, precision)
-    rounded = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    rounded = _quantize(d, places)
     if rounded == 0:
         return Decimal(0).quantize(Decimal(1).scaleb(-precision))
     # Rounding can carry into a new leading digit (0.0009996 -> 0.001000): keep 3 significant.
     again = decimals_for(rounded, precision)
     if again < places:
-        rounded = d.quantize(Decimal(1).scaleb(-again), rounding=ROUND_HALF_UP)
+        rounded = _quantize(d, again)
     return rounded
+
+
+def round_decimal_places(x: float | Decimal, places: int) -> Decimal:
+    """Round half away from zero to a fixed number of decimal places."""
+    return to_decimal(x).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def round_value(x: float | Decimal, precision: int) -> float:
@@ -64,6 +77,19 @@ def fmt_given(x: float | Decimal, min_decimals: int = 2) -> str:
     whole, _, frac = text.partition(".")
     frac = frac.ljust(min_decimals, "0")
     text = f"{whole}.{frac}" if frac else whole
+    return "0" + text[2:] if text.startswith("-0") and set(text[1:]) <= {"0", "."} else text
+
+
+def places_of(text: str) -> int:
+    """Decimal places of a displayed number."""
+    return len(text.partition(".")[2])
+
+
+def fmt_difference(x: float | Decimal, operands: list[str], precision: int) -> str:
+    """The result of a subtraction of shown numbers (w - eta*g) with all the digits they carry,
+    so a small update stays visible: 0.15 - 0.0000941 = 0.1499059, not 0.14991."""
+    places = max(decimals_for(x, precision), *(places_of(t) for t in operands))
+    text = format(round_decimal_places(x, places), "f")
     return "0" + text[2:] if text.startswith("-0") and set(text[1:]) <= {"0", "."} else text
 
 

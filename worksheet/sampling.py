@@ -6,7 +6,7 @@ import hashlib
 import math
 
 from .calculator import Trace, calculate
-from .errors import SpecError
+from .errors import NumericError, SpecError
 from .spec import GivenValues, NetworkSpec, Values, check_target
 
 MAX_ATTEMPTS = 1000
@@ -30,9 +30,10 @@ class Stream:
         """A two-decimal value in [lo/100, hi/100]."""
         return (lo + self.below(hi - lo + 1)) / 100
 
-    def signed_hundredths(self, lo: int, hi: int) -> float:
+    def signed_hundredths(self, lo: int, hi: int, negative_in: int = 2) -> float:
+        """A two-decimal value of magnitude in [lo/100, hi/100], negative with chance 1/negative_in."""
         value = self.hundredths(lo, hi)
-        return -value if self.below(2) else value
+        return -value if self.below(negative_in) == 0 else value
 
 
 def derive_seed(*parts: object) -> int:
@@ -56,7 +57,7 @@ def _draw_target(stream: Stream, spec: NetworkSpec) -> tuple[float, ...]:
 
 def draw_values(spec: NetworkSpec, given: GivenValues, attempt: int) -> Values:
     """One draw: given values kept, the rest from the seed. Inputs in [0.05, 0.99], weights
-    in ±[0.05, 0.95] and biases in ±[0.05, 0.60], all with two decimals."""
+    in ±[0.05, min(0.95, 1.2/sqrt(fan-in))] and biases in ±[0.05, 0.60], all with two decimals."""
     stream = Stream(spec.seed, attempt)
     layers = spec.layers
     x = given.input or tuple(stream.hundredths(5, 99) for _ in range(layers[0]))
@@ -64,8 +65,15 @@ def draw_values(spec: NetworkSpec, given: GivenValues, attempt: int) -> Values:
     weights = []
     biases = [] if spec.bias else None
     for l in range(1, spec.depth + 1):
+        # Into a ReLU layer, mostly positive weights: with even odds of each sign, most draws of a
+        # deep ReLU network have a dead neuron somewhere and would be redrawn.
+        negative_in = 5 if spec.activations[l - 1] in ("relu", "leaky_relu") else 2
+        # Wide layers get smaller weights (about 1/sqrt(fan-in), as Xavier initialisation does),
+        # so net inputs stay where the activations are not saturated.
+        hi = min(95, round(120 / math.sqrt(layers[l - 1])))
         W = given.weights.get(l) or tuple(
-            tuple(stream.signed_hundredths(5, 95) for _ in range(layers[l - 1])) for _ in range(layers[l])
+            tuple(stream.signed_hundredths(5, hi, negative_in) for _ in range(layers[l - 1]))
+            for _ in range(layers[l])
         )
         weights.append(W)
         if biases is not None:
@@ -102,14 +110,24 @@ def draw_problem(spec: NetworkSpec, given: GivenValues) -> tuple[Values, Trace]:
     for attempt in range(MAX_ATTEMPTS):
         values = draw_values(spec, given, attempt)
         check_target(spec, values.target)
-        trace = calculate(spec, values)
-        if first is None:
-            first = (values, trace)
-        if degeneracy(trace) is None:
+        try:
+            trace = calculate(spec, values)
+        except NumericError as exc:
+            # Deep linear or ReLU layers can drive a drawn output to exactly 0 or 1, where bce and
+            # cross_entropy have no finite dE/do: such a draw is as unfit as a degenerate one.
+            trace, reason = None, str(exc)
+        else:
+            reason = degeneracy(trace)
+        if reason is None:
             return values, trace
+        if first is None:
+            first = (values, trace, reason)
     if given.input is not None or given.weights or given.biases:
-        return first  # the user's own values leave no better draw; show it as it is
+        values, trace, reason = first
+        if trace is None:
+            raise NumericError(reason)
+        return values, trace  # the user's own values leave no better draw; show it as it is
     raise SpecError(
-        f"no usable problem in {MAX_ATTEMPTS} draws for these options ({degeneracy(first[1])}); "
+        f"no usable problem in {MAX_ATTEMPTS} draws for these options ({first[2]}); "
         "try other layers or activations"
     )

@@ -1,0 +1,839 @@
+"""Trace -> plain records for the templates: every number formatted once, every sentence's facts decided."""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from . import __version__
+from .activations import derivative_formula_latex, get_activation
+from .calculator import LayerTrace, StepTrace, Trace
+from .losses import get_loss, loss_formula_latex
+from .notation import (
+    Neuron,
+    layer_name,
+    matrix_symbol,
+    neuron,
+    weight,
+    weight_number,
+    weight_plain,
+    weight_unicode,
+)
+from .numbers import fmt, fmt_difference, fmt_given, operand, round_decimal_places, signed
+
+FOOTNOTE = "[^exact]"
+
+# What the original reference document printed, for the corrections table of `worksheet reference`.
+REFERENCE_PRINTED = [
+    ("$o_1$", "o", (1, 0), "0.60635"),
+    ("$o_2$", "o", (1, 1), "0.63002"),
+    ("$E_1$", "E", (0,), "0.17782"),
+    ("$E_2$", "E", (1,), "0.06480"),
+    ("$E_{total}$", "Etot", (), "0.24262"),
+    (r"$\partial E_1 / \partial o_1 = o_1 - t_1$", "dE", (0,), "0.59635"),
+    (r"$\partial E_2 / \partial o_2 = o_2 - t_2$", "dE", (1,), "-0.35998"),
+    (r"$o_1(1 - o_1)$", "der", (1, 0), "0.23886"),
+    (r"$o_2(1 - o_2)$", "der", (1, 1), "0.23311"),
+    (r"$\delta_{o1}$", "delta", (1, 0), "0.14247"),
+    (r"$\delta_{o2}$", "delta", (1, 1), "-0.08391"),
+    (r"$\partial E / \partial w_5$", "grad", (1, 0, 0), "0.07223"),
+    (r"$\partial E / \partial w_6$", "grad", (1, 0, 1), "0.07277"),
+    (r"$\partial E / \partial w_7$", "grad", (1, 1, 0), "-0.04251"),
+    (r"$\partial E / \partial w_8$", "grad", (1, 1, 1), "-0.04285"),
+    ("$w_5^{new}$", "new", (1, 0, 0), "0.36388"),
+    ("$w_6^{new}$", "new", (1, 0, 1), "0.41361"),
+    ("$w_7^{new}$", "new", (1, 1, 0), "0.52126"),
+    ("$w_8^{new}$", "new", (1, 1, 1), "0.57143"),
+    (r"Path $\delta_{o1} w_5$", "path", (0, 0, 0), "0.05699"),
+    (r"Path $\delta_{o2} w_7$", "path", (0, 0, 1), "-0.04196"),
+    (r"Path $\delta_{o1} w_6$", "path", (0, 1, 0), "0.06411"),
+    (r"Path $\delta_{o2} w_8$", "path", (0, 1, 1), "-0.04615"),
+    (r"Error into $h_1$", "error", (0, 0), "0.01503"),
+    (r"Error into $h_2$", "error", (0, 1), "0.01796"),
+    (r"$\delta_{h1}$", "delta", (0, 0), "0.00375"),
+    (r"$\delta_{h2}$", "delta", (0, 1), "0.00448"),
+    (r"$\partial E / \partial w_1$", "grad", (0, 0, 0), "0.000188"),
+    (r"$\partial E / \partial w_2$", "grad", (0, 0, 1), "0.000376"),
+    (r"$\partial E / \partial w_3$", "grad", (0, 1, 0), "0.000224"),
+    (r"$\partial E / \partial w_4$", "grad", (0, 1, 1), "0.000449"),
+    ("$w_1^{new}$", "new", (0, 0, 0), "0.149906"),
+    ("$w_2^{new}$", "new", (0, 0, 1), "0.199812"),
+    ("$w_3^{new}$", "new", (0, 1, 0), "0.249888"),
+    ("$w_4^{new}$", "new", (0, 1, 1), "0.299776"),
+]
+
+
+class Formatter:
+    """The document's number forms, all from numbers.py."""
+
+    def __init__(self, precision: int, exact: bool):
+        self.p = precision
+        self.exact = exact
+        self.mismatches = 0
+
+    def v(self, x: float) -> str:
+        """A computed value."""
+        return fmt(x, self.p)
+
+    def g(self, x: float) -> str:
+        """A given value, as written."""
+        return fmt_given(x)
+
+    def new(self, x: float, old: str, step: str) -> str:
+        """An updated parameter old - step, with the digits of both."""
+        return fmt_difference(x, [old, step], self.p)
+
+    def new_w(self, layer: LayerTrace, j: int, i: int) -> str:
+        """W_new[j][i] with the digits of its update step."""
+        return fmt_difference(layer.W_new[j][i], [self.v(layer.step_W[j][i])], self.p)
+
+    def new_b(self, layer: LayerTrace, j: int) -> str:
+        return fmt_difference(layer.b_new[j], [self.v(layer.step_b[j])], self.p)
+
+    def s(self, x: float) -> str:
+        return signed(self.v(x))
+
+    def o(self, x: float) -> str:
+        """A computed value substituted into a formula."""
+        return operand(self.v(x))
+
+    def go(self, x: float) -> str:
+        return operand(self.g(x))
+
+    def short(self, x: float) -> str:
+        """Three decimals for prose ("0.606 vs 0.01")."""
+        return fmt(x, 3)
+
+    def note(self, op: str, operands: list[str], result: str) -> str:
+        """The footnote marker when the shown operands do not reproduce the shown result."""
+        if recomputes(op, operands, result):
+            return ""
+        self.mismatches += 1
+        return " " + FOOTNOTE
+
+
+def _dec(text: str) -> Decimal:
+    return Decimal(text.strip("()"))
+
+
+def recomputes(op: str, operands: list[str], result: str) -> bool:
+    """Whether `result`, as shown, is the rounding of `op` applied to the shown operands."""
+    xs = [_dec(t) for t in operands]
+    if op == "mul":
+        value = math.prod(xs, start=Decimal(1))
+    elif op == "add":
+        value = sum(xs, Decimal(0))
+    elif op == "sub":
+        value = xs[0] - sum(xs[1:], Decimal(0))
+    elif op == "div":
+        value = xs[0] / xs[1]
+    else:
+        raise ValueError(op)
+    shown = _dec(result)
+    places = max(0, -shown.as_tuple().exponent)
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == shown
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _ratio_words(big: float, small: float) -> str:
+    """'about 383 times smaller' style wording of |small| relative to |big|."""
+    if small == 0:
+        return "zero"
+    r = abs(big) / abs(small)
+    if r >= 1:
+        if r < 1.05:
+            return "about the same size"
+        n = f"{r:.0f}" if r >= 10 else f"{r:.1f}"
+        return f"about {n} times smaller"
+    r = 1 / r
+    if r < 1.05:
+        return "about the same size"
+    n = f"{r:.0f}" if r >= 10 else f"{r:.1f}"
+    return f"about {n} times larger"
+
+
+def _direction(change: float) -> str:
+    return "increases" if change > 0 else "decreases" if change < 0 else "stays the same"
+
+
+def _mermaid_id(n: Neuron) -> str:
+    return n.plain.replace(".", "_")
+
+
+# ---------------------------------------------------------------- the context
+
+
+def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace | None = None) -> dict[str, Any]:
+    """Everything the walkthrough templates show. `contrast` is the simultaneous-order trace of
+    the same problem, shown beside a sequential-order walkthrough."""
+    spec = trace.spec
+    step = trace.first
+    exact = spec.rounding == "exact"
+    F = Formatter(spec.precision, exact)
+    L = spec.depth
+
+    neurons = [[neuron(spec, l, j + 1) for j in range(n)] for l, n in enumerate(spec.layers)]
+    act_names = list(dict.fromkeys(spec.activations))
+    loss = get_loss(spec.loss)
+
+    ctx: dict[str, Any] = {
+        "title": spec.title or "Feed-Forward Neural Network",
+        "reference": reference,
+        "version": __version__,
+        "seed": spec.seed,
+        "exact": exact,
+        "precision": spec.precision,
+        "footnote": FOOTNOTE,
+        "layers_text": "-".join(map(str, spec.layers)),
+        "depth": L,
+        "n_weights": sum(spec.layers[l] * spec.layers[l - 1] for l in range(1, L + 1)),
+        "n_biases": sum(spec.layers[1:]) if spec.bias else 0,
+        "bias": spec.bias,
+        "bias_frozen": spec.bias and spec.bias_policy == "frozen",
+        "lr": fmt_given(spec.lr, 1),
+        "loss": {
+            "name": spec.loss, "title": loss.title, "total_latex": loss.total_latex,
+            "term_latex": loss.term_latex, "derivative_latex": loss.derivative_latex,
+            "sympy": loss_formula_latex(spec.loss),
+        },
+        "sequential": spec.update_order == "sequential",
+        "steps_count": spec.steps,
+        "options": _options_line(spec),
+        "activations": [
+            {
+                "name": a, "title": get_activation(a).title, "symbol": get_activation(a).symbol,
+                "simple": get_activation(a).derivative_latex, "sympy": derivative_formula_latex(a),
+                "elementwise": get_activation(a).elementwise,
+            }
+            for a in act_names
+        ],
+        "single_activation": len(act_names) == 1,
+        "layer_names": [layer_name(spec, l) for l in range(L + 1)],
+        "neurons": [[_neuron_record(n) for n in row] for row in neurons],
+        "input": [
+            {"n": _neuron_record(n), "value": F.g(x)} for n, x in zip(neurons[0], trace.values.input)
+        ],
+        "target": [F.g(t) for t in trace.values.target],
+    }
+    ctx["weights_by_layer"] = [_weight_table(spec, F, layer, neurons, given=True) for layer in step.layers]
+    ctx["flow"] = _flow_rows(spec, F, step, neurons)
+    ctx["ascii"] = _ascii_diagram(spec, F, step) if spec.layers == (2, 2, 2) else None
+    ctx["mermaid"] = _mermaid(spec, F, step, neurons)
+    ctx["forward"] = [_forward_layer(spec, F, layer, neurons) for layer in step.layers]
+    ctx["loss_calc"] = _loss_section(spec, F, step, neurons)
+    ctx["output"] = _output_section(spec, F, step, neurons)
+    ctx["hidden"] = [_hidden_section(spec, F, step, l, neurons) for l in range(L - 1, 0, -1)]
+    ctx["updates"] = _all_updates(spec, F, step, neurons)
+    ctx["matrix"] = _matrix_section(spec, F, step, neurons)
+    ctx["insights"] = _insights(spec, F, step, neurons)
+    ctx["steps"] = _steps_section(spec, F, trace, neurons) if spec.steps > 1 else None
+    ctx["appendix"] = _appendix(spec, F, step, neurons)
+    ctx["corrections"] = _corrections(F, step) if reference else None
+    ctx["contrast"] = _contrast(spec, F, step, contrast.first) if contrast is not None else None
+    ctx["mismatches"] = F.mismatches
+    return ctx
+
+
+def _options_line(spec) -> str:
+    parts = [f"layers {'-'.join(map(str, spec.layers))}", "activations " + ", ".join(spec.activations),
+             f"loss {spec.loss}", f"bias {'on (' + spec.bias_policy + ')' if spec.bias else 'off'}",
+             f"learning rate {fmt_given(spec.lr, 1)}", f"update order {spec.update_order}",
+             f"rounding {spec.rounding}", f"precision {spec.precision}"]
+    if "leaky_relu" in spec.activations:
+        parts.append(f"leaky slope {fmt_given(spec.leaky_slope, 2)}")
+    if spec.steps > 1:
+        parts.append(f"steps {spec.steps}")
+    return "; ".join(parts)
+
+
+def _neuron_record(n: Neuron) -> dict[str, Any]:
+    return {"label": n.label, "value": n.value, "net": n.net, "bias": n.bias, "plain": n.plain,
+            "kind": n.kind, "short": n.short, "j": n.j, "l": n.l}
+
+
+def _wval(F: Formatter, x: float, given: bool) -> str:
+    return F.g(x) if given else F.v(x)
+
+
+def _weight_table(spec, F, layer: LayerTrace, neurons, given: bool) -> dict[str, Any]:
+    l = layer.l
+    rows = []
+    for j in range(len(layer.W)):
+        for i in range(len(layer.W[j])):
+            rows.append({
+                "sym": weight(spec, l, j + 1, i + 1),
+                "value": _wval(F, layer.W[j][i], given),
+                "src": neurons[l - 1][i].label, "dst": neurons[l][j].label,
+            })
+    biases = None
+    if layer.b is not None:
+        biases = [{"sym": neurons[l][j].bias, "value": _wval(F, b, given), "dst": neurons[l][j].label}
+                  for j, b in enumerate(layer.b)]
+    return {"l": l, "from": layer_name(spec, l - 1), "to": layer_name(spec, l), "rows": rows, "biases": biases}
+
+
+def _prev_value(F: Formatter, layer: LayerTrace, i: int) -> str:
+    """a_prev[i] as shown: inputs are given values, activations computed ones."""
+    return F.g(layer.a_prev[i]) if layer.l == 1 else F.v(layer.a_prev[i])
+
+
+def _flow_rows(spec, F, step: StepTrace, neurons) -> list[dict[str, str]]:
+    rows = []
+    for layer in step.layers:
+        l = layer.l
+        for j in range(len(layer.W)):
+            for i in range(len(layer.W[j])):
+                a, w, p = _prev_value(F, layer, i), F.g(layer.W[j][i]), F.v(layer.products[j][i])
+                rows.append({
+                    "src": neurons[l - 1][i].label, "dst": neurons[l][j].label,
+                    "w": weight(spec, l, j + 1, i + 1), "wv": w,
+                    "calc": rf"{neurons[l - 1][i].value} \times {weight(spec, l, j + 1, i + 1)} = "
+                            rf"{operand(a)} \times {operand(w)} = {p}",
+                    "fn": F.note("mul", [a, w], p),
+                })
+            if layer.b is not None:
+                rows.append({
+                    "src": "bias", "dst": neurons[l][j].label, "w": neurons[l][j].bias,
+                    "wv": F.g(layer.b[j]), "calc": rf"{neurons[l][j].bias} = {F.g(layer.b[j])}", "fn": "",
+                })
+    return rows
+
+
+def _ascii_diagram(spec, F, step: StepTrace) -> str:
+    """The reference's drawing of a 2-2-2 network, with this problem's numbers."""
+    W1, W2 = step.layers[0].W, step.layers[1].W
+    x, h, o = step.input, step.layers[0].a, step.layers[1].a
+    left = [f"I₁ ({F.g(x[0])})", f"I₂ ({F.g(x[1])})"]
+    mid = [f"H₁ ({F.v(h[0])})", f"H₂ ({F.v(h[1])})"]
+    right = [f"O₁ ({F.v(o[0])})", f"O₂ ({F.v(o[1])})"]
+    e1 = [f"w{s}={F.g(w)}" for s, w in zip("₁₂₃₄", (W1[0][0], W1[0][1], W1[1][0], W1[1][1]))]
+    e2 = [f"w{s}={F.g(w)}" for s, w in zip("₅₆₇₈", (W2[0][0], W2[0][1], W2[1][0], W2[1][1]))]
+    wl, wm = max(map(len, left)), max(map(len, mid))
+    span = max(map(len, e1 + e2)) * 2 + 6
+    height = 7
+
+    def arrow(label: str) -> str:
+        pad = span - len(label) - 1
+        return "─" * (pad // 2) + label + "─" * (pad - pad // 2) + "→"
+
+    def crossing(upper_to_lower: str, lower_to_upper: str) -> list[str]:
+        # ╲ runs from the upper neuron on the left to the lower one on the right, ╱ the other way.
+        rows = []
+        for r in range(height):
+            line = [" "] * span
+            c = round(r * (span - 2) / (height - 1))
+            if c == span - 2 - c:
+                line[c] = "╳"
+            else:
+                line[c] = "╲"
+                line[span - 2 - c] = "╱"
+            rows.append("".join(line))
+        gap = span - len(upper_to_lower) - len(lower_to_upper) - 4
+        rows.insert(1, "  " + upper_to_lower + " " * gap + lower_to_upper + "  ")
+        return rows
+
+    lines = [
+        "Input Layer".ljust(wl + span + 2) + "Hidden Layer".ljust(wm + span + 2) + "Output Layer",
+        "",
+        f"{left[0].ljust(wl)} {arrow(e1[0])} {mid[0].ljust(wm)} {arrow(e2[0])} {right[0]}",
+    ]
+    for a, b in zip(crossing(e1[2], e1[1]), crossing(e2[2], e2[1])):
+        lines.append(f"{' ' * wl} {a} {' ' * wm} {b}".rstrip())
+    lines.append(f"{left[1].ljust(wl)} {arrow(e1[3])} {mid[1].ljust(wm)} {arrow(e2[3])} {right[1]}")
+    return "\n".join(lines)
+
+
+def _mermaid(spec, F, step: StepTrace, neurons) -> str:
+    lines = ["flowchart LR"]
+    for l, row in enumerate(neurons):
+        lines.append(f'  subgraph L{l}["{layer_name(spec, l)} layer"]')
+        for n in row:
+            if l == 0:
+                val = F.g(step.input[n.j - 1])
+            else:
+                val = F.v(step.layers[l - 1].a[n.j - 1])
+            bias = ""
+            if l > 0 and step.layers[l - 1].b is not None:
+                bias = f"<br/>b = {F.g(step.layers[l - 1].b[n.j - 1])}"
+            lines.append(f'    {_mermaid_id(n)}(("{n.plain} = {val}{bias}"))')
+        lines.append("  end")
+    for layer in step.layers:
+        l = layer.l
+        for j in range(len(layer.W)):
+            for i in range(len(layer.W[j])):
+                src, dst = _mermaid_id(neurons[l - 1][i]), _mermaid_id(neurons[l][j])
+                lines.append(f'  {src} -- "{weight_plain(spec, l, j + 1, i + 1)} = {F.g(layer.W[j][i])}" --> {dst}')
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- forward pass
+
+
+def _forward_layer(spec, F, layer: LayerTrace, neurons) -> dict[str, Any]:
+    l = layer.l
+    act = get_activation(layer.activation)
+    out = []
+    for j in range(len(layer.z)):
+        n = neurons[l][j]
+        terms_sym, calc, prods, rows = [], [], [], []
+        for i in range(len(layer.W[j])):
+            a, w, p = _prev_value(F, layer, i), F.g(layer.W[j][i]), F.v(layer.products[j][i])
+            src = neurons[l - 1][i]
+            wsym = weight(spec, l, j + 1, i + 1)
+            terms_sym.append(rf"{src.value} \cdot {wsym}")
+            calc.append(rf"({operand(a)} \times {operand(w)})")
+            prods.append(p)
+            rows.append({"component": rf"{src.value} \times {wsym}", "w": w, "a": a, "p": p,
+                         "fn": F.note("mul", [a, w], p)})
+        bias = None
+        if layer.b is not None:
+            bias = F.g(layer.b[j])
+            terms_sym.append(n.bias)
+            prods.append(bias)
+        z = F.v(layer.z[j])
+        out.append({
+            "n": _neuron_record(n),
+            "formula": " + ".join(terms_sym),
+            "calc": " + ".join(calc) + (f" + {operand(bias)}" if bias is not None else ""),
+            "sum": " + ".join(operand(p) for p in prods),
+            "rows": rows, "bias": bias, "z": z,
+            "fn": F.note("add", prods, z),
+            "act": _activation_steps(spec, F, layer, j),
+            "a": F.v(layer.a[j]),
+        })
+    return {
+        "l": l, "name": layer_name(spec, l), "output": l == spec.depth,
+        "activation": layer.activation, "act_title": act.title, "act_symbol": act.symbol,
+        "neurons": out,
+        "softmax": _softmax_steps(F, layer, neurons) if layer.activation == "softmax" else None,
+    }
+
+
+def _activation_steps(spec, F, layer: LayerTrace, j: int) -> dict[str, Any]:
+    """The hand steps from z to a for one neuron of an element-wise activation."""
+    name = layer.activation
+    z, a = F.v(layer.z[j]), F.v(layer.a[j])
+    if name == "sigmoid":
+        e = layer.exp_terms[j]
+        if e is None:
+            return {"kind": "sigmoid_direct", "z": z, "a": a}
+        es = F.v(e)
+        d = F.v(1 + e) if F.exact else F.v(1 + float(F.v(e)))
+        return {"kind": "sigmoid", "z": z, "neg_z": F.v(-layer.z[j]), "e": es, "d": d, "a": a,
+                "fn_d": F.note("add", ["1", es], d), "fn_a": F.note("div", ["1", d], a)}
+    if name == "softmax":
+        return {"kind": "softmax", "z": z, "a": a}
+    if name == "relu":
+        return {"kind": "relu", "z": z, "a": a, "active": layer.z[j] > 0}
+    if name == "leaky_relu":
+        return {"kind": "leaky_relu", "z": z, "a": a, "active": layer.z[j] > 0,
+                "slope": fmt_given(spec.leaky_slope), "fn": "" if layer.z[j] > 0 else
+                F.note("mul", [fmt_given(spec.leaky_slope), z], a)}
+    if name == "tanh":
+        return {"kind": "tanh", "z": z, "a": a}
+    return {"kind": "linear", "z": z, "a": a}
+
+
+def _softmax_steps(F, layer: LayerTrace, neurons) -> dict[str, Any]:
+    l = layer.l
+    exps = [F.v(e) for e in layer.exp_terms]
+    total = F.v(layer.exp_sum)
+    shifted = bool(layer.exp_shift)
+    rows = []
+    for j, e in enumerate(exps):
+        a = F.v(layer.a[j])
+        rows.append({"n": _neuron_record(neurons[l][j]), "z": F.v(layer.z[j]), "e": e, "a": a,
+                     "fn": F.note("div", [e, total], a)})
+    return {"rows": rows, "sum": total, "terms": " + ".join(exps), "fn_sum": F.note("add", exps, total),
+            "shift": F.v(layer.exp_shift) if shifted else None}
+
+
+# ---------------------------------------------------------------- loss
+
+
+def _loss_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
+    lt = step.loss
+    n = len(lt.target)
+    rows = []
+    for k in range(n):
+        o, t = F.v(lt.output[k]), F.g(lt.target[k])
+        diff = F.v(lt.diff[k])
+        row = {"k": k + 1, "o": o, "t": t, "diff": diff, "term": F.v(lt.terms[k]),
+               "o_sym": neurons[-1][k].value, "fn_diff": F.note("sub", [t, o], diff)}
+        if lt.square is not None:
+            sq = F.v(lt.square[k])
+            row.update(square=sq, fn_sq=F.note("mul", [diff, diff], sq))
+            if spec.loss == "half_sse":
+                row["fn_term"] = F.note("mul", ["0.5", sq], row["term"])
+            else:
+                row["fn_term"] = F.note("div", [sq, str(n)], row["term"])
+        if lt.log_o is not None:
+            row["log_o"] = F.v(lt.log_o[k])
+        if lt.log_1mo is not None:
+            row["log_1mo"] = F.v(lt.log_1mo[k])
+            row["one_minus_t"] = F.v(1 - lt.target[k]) if not F.exact else fmt_given(1 - lt.target[k])
+        rows.append(row)
+    total = F.v(lt.total)
+    terms = [r["term"] for r in rows]
+    far = [
+        {"k": r["k"], "o": F.short(lt.output[i]), "t": F.g(lt.target[i]), "err": F.short(lt.diff[i])}
+        for i, r in enumerate(rows)
+    ]
+    return {
+        "rows": rows, "total": total, "terms": " + ".join(operand(t) for t in terms),
+        "fn_total": F.note("add", terms, total), "n": n, "far": far,
+        "after": F.v(step.loss_after),
+        "change": F.v(step.loss_after - lt.total),
+        "improved": step.loss_after < lt.total,
+    }
+
+
+# ---------------------------------------------------------------- backward pass: output layer
+
+
+def _output_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
+    L = spec.depth
+    layer = step.layers[-1]
+    lt = step.loss
+    softmax = layer.activation == "softmax"
+    n_out = len(layer.delta)
+    deltas = []
+    for k in range(n_out):
+        o, t = F.v(lt.output[k]), F.g(lt.target[k])
+        dE = F.v(lt.dE_do[k])
+        d = F.v(layer.delta[k])
+        rec = {"k": k + 1, "n": _neuron_record(neurons[L][k]), "o": o, "t": t, "dE": dE,
+               "dE_o": operand(dE), "delta": d, "delta_o": operand(d), "fn_dE": ""}
+        if spec.loss == "half_sse":
+            rec["fn_dE"] = F.note("sub", [o, t], dE)
+        if layer.derivative is not None:
+            der = F.v(layer.derivative[k])
+            rec.update(der=der, fn_delta=F.note("mul", [dE, der], d) if spec.loss != "bce" else "")
+            rec["der_calc"] = _derivative_calc(spec, F, layer, k, neurons[L][k].value)
+        rec["direction"] = "above" if lt.output[k] > lt.target[k] else "below" if lt.output[k] < lt.target[k] else "equal to"
+        deltas.append(rec)
+    if softmax:
+        for j, rec in enumerate(deltas):
+            rec["jac_row"] = [F.v(layer.jacobian[k][j]) for k in range(n_out)]
+            if layer.delta_terms is not None:
+                rec["terms"] = [F.v(x) for x in layer.delta_terms[j]]
+                rec["fn_delta"] = F.note("add", rec["terms"], rec["delta"])
+            else:
+                rec["fn_delta"] = F.note("sub", [rec["o"], rec["t"]], rec["delta"])
+    weights = _weight_grads(spec, F, layer, neurons, first_given=True)
+    biases = _bias_grads(spec, F, layer, neurons)
+    first = weights[0]
+    groups = []
+    for k in range(n_out):
+        ws = [w for w in weights if w["j"] == k + 1]
+        dirs = {w["direction"] for w in ws}
+        groups.append({
+            "n": _neuron_record(neurons[L][k]), "direction": dirs.pop() if len(dirs) == 1 else "mixed",
+            "o": F.short(lt.output[k]), "t": F.g(lt.target[k]), "pred": deltas[k]["direction"],
+            "weights": ", ".join(f"${w['sym']}$" for w in ws),
+            "positive_delta": layer.delta[k] > 0,
+        })
+    return {
+        "l": L, "softmax": softmax, "combined": spec.loss == "cross_entropy" or
+        (spec.loss == "bce" and layer.activation == "sigmoid"),
+        "activation": layer.activation, "act": get_activation(layer.activation).title,
+        "symbol": get_activation(layer.activation).symbol,
+        "deltas": deltas, "weights": weights, "first": first, "rest": weights[1:], "biases": biases,
+        "groups": groups, "n": n_out, "n_weights": len(weights),
+        "all_syms": ", ".join(f"${w['sym']}$" for w in weights),
+    }
+
+
+def _derivative_calc(spec, F, layer: LayerTrace, j: int, sym: str) -> dict[str, str]:
+    """f'(z_j) as a hand calculation from the neuron's output `sym`."""
+    name = layer.activation
+    a = F.v(layer.a[j])
+    der = F.v(layer.derivative[j])
+    z = F.v(layer.z[j])
+    side = "> 0" if layer.z[j] > 0 else r"\le 0"
+    if name == "sigmoid":
+        one_minus = F.v(1 - layer.a[j]) if F.exact else F.v(1 - float(a))
+        return {"formula": f"{sym}(1 - {sym})", "calc": rf"{operand(a)} \times {operand(one_minus)}",
+                "one_minus": one_minus, "value": der, "fn": F.note("mul", [a, one_minus], der)}
+    if name == "tanh":
+        return {"formula": f"1 - {sym}^2", "calc": rf"1 - {operand(a)}^2", "value": der,
+                "fn": F.note("sub", ["1", str(_dec(a) * _dec(a))], der)}
+    if name == "relu":
+        return {"formula": r"\begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
+                "calc": f"z = {z} {side}", "value": der, "fn": ""}
+    if name == "leaky_relu":
+        return {"formula": r"\begin{cases} 1 & z > 0 \\ \alpha & z \le 0 \end{cases}",
+                "calc": f"z = {z} {side}", "value": der, "fn": ""}
+    return {"formula": "1", "calc": "1", "value": der, "fn": ""}
+
+
+def _weight_grads(spec, F, layer: LayerTrace, neurons, first_given: bool) -> list[dict[str, Any]]:
+    l = layer.l
+    out = []
+    for j in range(len(layer.W)):
+        d = F.v(layer.delta[j])
+        for i in range(len(layer.W[j])):
+            a = _prev_value(F, layer, i)
+            g = F.v(layer.grad_W[j][i])
+            step = F.v(layer.step_W[j][i])
+            w = F.g(layer.W[j][i])
+            new = F.new(layer.W_new[j][i], w, step)
+            change = layer.W_new[j][i] - layer.W[j][i]
+            out.append({
+                "l": l, "j": j + 1, "i": i + 1,
+                "sym": weight(spec, l, j + 1, i + 1), "uni": weight_unicode(spec, l, j + 1, i + 1),
+                "plain": weight_plain(spec, l, j + 1, i + 1), "number": weight_number(spec, l, j + 1, i + 1),
+                "src": _neuron_record(neurons[l - 1][i]), "dst": _neuron_record(neurons[l][j]),
+                "a": a, "delta": d, "delta_o": operand(d), "grad": g, "grad_o": operand(g), "grad_s": signed(g),
+                "fn_grad": F.note("mul", [d, a], g),
+                "w": w, "step": step, "step_o": operand(step), "fn_step": F.note("mul", [F.g(spec.lr), g], step),
+                "new": new, "fn_new": F.note("sub", [w, step], new),
+                "change": signed(F.v(-layer.step_W[j][i])) if True else "",
+                "direction": _direction(change),
+            })
+    return out
+
+
+def _bias_grads(spec, F, layer: LayerTrace, neurons) -> list[dict[str, Any]] | None:
+    if layer.b is None:
+        return None
+    out = []
+    for j in range(len(layer.b)):
+        b, g, step = F.g(layer.b[j]), F.v(layer.grad_b[j]), F.v(layer.step_b[j])
+        new = b if spec.bias_policy == "frozen" else F.new(layer.b_new[j], b, step)
+        out.append({
+            "sym": neurons[layer.l][j].bias, "n": _neuron_record(neurons[layer.l][j]),
+            "b": b, "grad": g, "grad_s": signed(g), "step": step, "step_o": operand(step), "new": new,
+            "fn_step": F.note("mul", [F.g(spec.lr), g], step),
+            "fn_new": "" if spec.bias_policy == "frozen" else F.note("sub", [b, step], new),
+            "change": "0" if spec.bias_policy == "frozen" else signed(F.v(-layer.step_b[j])),
+        })
+    return out
+
+
+# ---------------------------------------------------------------- backward pass: hidden layers
+
+
+def _hidden_section(spec, F, step: StepTrace, l: int, neurons) -> dict[str, Any]:
+    layer = step.layers[l - 1]
+    nxt = step.layers[l]
+    out_neurons = []
+    for j in range(len(layer.z)):
+        paths = []
+        for k in range(len(nxt.delta)):
+            dk = F.v(nxt.delta[k])
+            wk = F.v(layer.W_next[k][j]) if (spec.update_order == "sequential" or l + 1 > 1) and False else \
+                (F.g(layer.W_next[k][j]) if spec.update_order == "simultaneous" else F.v(layer.W_next[k][j]))
+            p = F.v(layer.paths[j][k])
+            paths.append({
+                "k": k + 1, "n": _neuron_record(neurons[l + 1][k]), "delta": dk, "delta_o": operand(dk),
+                "w": wk, "w_o": operand(wk), "wsym": weight(spec, l + 1, k + 1, j + 1),
+                "p": p, "p_o": operand(p), "p_s": signed(p), "fn": F.note("mul", [dk, wk], p),
+                "positive": layer.paths[j][k] > 0,
+            })
+        err = F.v(layer.error[j])
+        der = F.v(layer.derivative[j])
+        d = F.v(layer.delta[j])
+        signs = {p["positive"] for p in paths if float(p["p"]) != 0}
+        z = layer.z[j]
+        dead = layer.activation == "relu" and z <= 0
+        saturated = layer.activation in ("sigmoid", "tanh") and layer.derivative[j] < 0.01
+        out_neurons.append({
+            "n": _neuron_record(neurons[l][j]), "paths": paths,
+            "sum": " + ".join(p["p_o"] for p in paths), "error": err, "error_o": operand(err),
+            "fn_error": F.note("add", [p["p"] for p in paths], err),
+            "der": der, "der_calc": _derivative_calc(spec, F, layer, j, neurons[l][j].value),
+            "delta": d, "delta_o": operand(d), "fn_delta": F.note("mul", [err, der], d),
+            "agree": len(signs) <= 1, "n_paths": len(paths),
+            "dead": dead, "saturated": saturated, "z": F.v(z),
+        })
+    weights = _weight_grads(spec, F, layer, neurons, first_given=True)
+    first = weights[0]
+    rep = out_neurons[first["j"] - 1]
+    out_first = step.layers[-1]
+    ratio = _ratio_words(out_first.grad_W[0][0], layer.grad_W[0][0])
+    mean = lambda m: math.fsum(abs(x) for r in m for x in r) / sum(len(r) for r in m)
+    return {
+        "l": l, "name": layer_name(spec, l), "next_name": layer_name(spec, l + 1),
+        "next_is_output": l + 1 == spec.depth, "activation": layer.activation,
+        "act": get_activation(layer.activation).title,
+        "neurons": out_neurons, "weights": weights, "first": first, "rest": weights[1:],
+        "rep": rep, "biases": _bias_grads(spec, F, layer, neurons),
+        "n_next": len(nxt.delta),
+        "compare": {
+            "out_sym": weight(spec, spec.depth, 1, 1), "out_grad": F.v(out_first.grad_W[0][0]),
+            "grad": F.v(layer.grad_W[0][0]), "words": ratio,
+            "mean_ratio": _ratio_words(mean(out_first.grad_W), mean(layer.grad_W)),
+        },
+        "any_dead": any(n["dead"] for n in out_neurons),
+        "any_saturated": any(n["saturated"] for n in out_neurons),
+        "all_syms": ", ".join(f"${w['sym']}$" for w in weights),
+        "next_deltas": [{"n": _neuron_record(neurons[l + 1][k]), "delta": F.v(nxt.delta[k])} for k in range(len(nxt.delta))],
+    }
+
+
+def _all_updates(spec, F, step: StepTrace, neurons) -> list[dict[str, Any]]:
+    rows = []
+    for layer in reversed(step.layers):
+        kind = layer_name(spec, layer.l) if layer.l < spec.depth else "Output"
+        for w in _weight_grads(spec, F, layer, neurons, first_given=True):
+            rows.append({"kind": kind, "order": (layer.l, 0, w["number"]), **w})
+        for j, b in enumerate(_bias_grads(spec, F, layer, neurons) or []):
+            rows.append({"kind": kind, "order": (layer.l, 1, j), "sym": b["sym"], "w": b["b"], "grad_s": b["grad_s"],
+                         "new": b["new"], "change": b["change"], "src": {"label": r"\text{bias}"}, "dst": b["n"]})
+    return rows
+
+
+# ---------------------------------------------------------------- matrix form
+
+
+def _bmatrix(rows: list[list[str]]) -> str:
+    return r"\begin{bmatrix} " + r" \\ ".join(" & ".join(r) for r in rows) + r" \end{bmatrix}"
+
+
+def _col(values: list[str]) -> str:
+    return _bmatrix([[v] for v in values])
+
+
+def _matrix_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
+    L = spec.depth
+    layers = []
+    for layer in step.layers:
+        l = layer.l
+        rows_sym = [[weight(spec, l, j + 1, i + 1) for i in range(len(layer.W[j]))] for j in range(len(layer.W))]
+        layers.append({
+            "l": l, "sym": matrix_symbol(l),
+            "W_sym": _bmatrix(rows_sym),
+            "W": _bmatrix([[F.g(x) for x in r] for r in layer.W]),
+            "WT": _bmatrix([[F.g(layer.W[j][i]) for j in range(len(layer.W))] for i in range(len(layer.W[0]))]),
+            "b": _col([F.g(x) for x in layer.b]) if layer.b is not None else None,
+            "z": _col([F.v(x) for x in layer.z]),
+            "a_sym": _col([n.value for n in neurons[l]]),
+            "a": _col([F.v(x) for x in layer.a]),
+            "der": _col([F.v(x) for x in layer.derivative]) if layer.derivative is not None else None,
+            "jac": _bmatrix([[F.v(x) for x in r] for r in layer.jacobian]) if layer.jacobian is not None else None,
+            "error": _col([F.v(x) for x in layer.error]),
+            "delta": _col([F.v(x) for x in layer.delta]),
+            "a_prev_row": _bmatrix([[_prev_value(F, layer, i) for i in range(len(layer.a_prev))]]),
+            "grad": _bmatrix([[F.v(x) for x in r] for r in layer.grad_W]),
+            "W_new": _bmatrix([[F.new_w(layer, j, i) for i in range(len(r))] for j, r in enumerate(layer.W_new)]),
+            "b_new": _col([F.new_b(layer, j) for j in range(len(layer.b_new))]) if layer.b_new is not None else None,
+            "grad_b": _col([F.v(x) for x in layer.grad_b]) if layer.grad_b is not None else None,
+            "output": l == L, "activation": layer.activation,
+            "act_symbol": get_activation(layer.activation).symbol,
+            "prev": r"\mathbf{x}" if l == 1 else rf"\mathbf{{a}}^{{({l - 1})}}",
+        })
+    out = step.layers[-1]
+    diff_rows = [F.v(-d) for d in step.loss.diff]  # a - t
+    return {
+        "layers": layers,
+        "x_sym": _col([n.value for n in neurons[0]]), "x": _col([F.g(x) for x in step.input]),
+        "t_sym": _col([f"t_{{{k + 1}}}" for k in range(len(step.loss.target))]),
+        "t": _col([F.g(t) for t in step.loss.target]),
+        "a_minus_t_calc": _col([rf"{F.v(o)} - {F.go(t)}" for o, t in zip(out.a, step.loss.target)]),
+        "a_minus_t": _col(diff_rows),
+        "dE": _col([F.v(x) for x in step.loss.dE_do]),
+        "L": L,
+    }
+
+
+# ---------------------------------------------------------------- insights, steps, appendix
+
+
+def _insights(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
+    acts = set(spec.activations[:-1])
+    first, last = step.layers[0], step.layers[-1]
+    per_layer = []
+    for layer in step.layers:
+        mags = [abs(x) for r in layer.grad_W for x in r]
+        per_layer.append({"l": layer.l, "name": layer_name(spec, layer.l),
+                          "mean": F.v(math.fsum(mags) / len(mags)), "max": F.v(max(mags))})
+    ders = [x for layer in step.layers[:-1] for x in (layer.derivative or ())]
+    return {
+        "sigmoid_hidden": "sigmoid" in acts, "relu_hidden": bool(acts & {"relu", "leaky_relu"}),
+        "tanh_hidden": "tanh" in acts, "has_hidden": spec.depth > 1,
+        "first_sym": weight(spec, 1, 1, 1), "first_grad": F.v(abs(first.grad_W[0][0])),
+        "last_sym": weight(spec, spec.depth, 1, 1), "last_grad": F.v(abs(last.grad_W[0][0])),
+        "ratio": _ratio_words(last.grad_W[0][0], first.grad_W[0][0]),
+        "out_vs_first": _ratio_words(first.grad_W[0][0], last.grad_W[0][0]).replace("smaller", "larger")
+        if abs(first.grad_W[0][0]) > abs(last.grad_W[0][0]) else
+        _ratio_words(first.grad_W[0][0], last.grad_W[0][0]),
+        "vanishing": abs(first.grad_W[0][0]) < abs(last.grad_W[0][0]),
+        "per_layer": per_layer,
+        "max_hidden_der": F.v(max(ders)) if ders else None,
+    }
+
+
+def _steps_section(spec, F, trace: Trace, neurons) -> dict[str, Any]:
+    rows = []
+    for s in trace.steps:
+        rows.append({"index": s.index, "before": F.v(s.loss.total), "after": F.v(s.loss_after),
+                     "change": F.s(s.loss_after - s.loss.total),
+                     "outputs": ", ".join(F.v(o) for o in s.loss.output)})
+    params = []
+    for s in trace.steps:
+        values = []
+        for layer in s.layers:
+            for j in range(len(layer.W_new)):
+                for i in range(len(layer.W_new[j])):
+                    values.append({"sym": weight(spec, layer.l, j + 1, i + 1), "value": F.new_w(layer, j, i)})
+            if layer.b_new is not None:
+                for j in range(len(layer.b_new)):
+                    values.append({"sym": neurons[layer.l][j].bias, "value": F.new_b(layer, j)})
+        params.append({"index": s.index, "values": values})
+    first, last = trace.steps[0], trace.steps[-1]
+    return {"rows": rows, "params": params, "start": F.v(first.loss.total), "end": F.v(last.loss_after),
+            "decreasing": all(s.loss_after < s.loss.total for s in trace.steps)}
+
+
+def _appendix(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
+    forward = [{"layer": "Input", "n": _neuron_record(n), "z": "—", "a": F.g(x)} for n, x in zip(neurons[0], step.input)]
+    for layer in step.layers:
+        for j in range(len(layer.z)):
+            forward.append({"layer": layer_name(spec, layer.l), "n": _neuron_record(neurons[layer.l][j]),
+                            "z": F.v(layer.z[j]), "a": F.v(layer.a[j])})
+    return {"forward": forward}
+
+
+def _corrections(F, step: StepTrace) -> list[dict[str, str]]:
+    out = []
+    for label, kind, idx, printed in REFERENCE_PRINTED:
+        if kind == "o":
+            value = step.layers[idx[0]].a[idx[1]]
+        elif kind == "E":
+            value = step.loss.terms[idx[0]]
+        elif kind == "Etot":
+            value = step.loss.total
+        elif kind == "delta":
+            value = step.layers[idx[0]].delta[idx[1]]
+        elif kind == "dE":
+            value = step.loss.dE_do[idx[0]]
+        elif kind == "der":
+            value = step.layers[idx[0]].derivative[idx[1]]
+        elif kind == "path":
+            value = step.layers[idx[0]].paths[idx[1]][idx[2]]
+        elif kind == "error":
+            value = step.layers[idx[0]].error[idx[1]]
+        elif kind == "grad":
+            value = step.layers[idx[0]].grad_W[idx[1]][idx[2]]
+        else:
+            value = step.layers[idx[0]].W_new[idx[1]][idx[2]]
+        places = len(printed.partition(".")[2])
+        exact = format(round_decimal_places(value, places), "f")
+        if exact != printed:
+            out.append({"label": label, "printed": printed, "exact": exact})
+    return out
+
+
+def _contrast(spec, F, seq: StepTrace, sim: StepTrace) -> list[dict[str, str]]:
+    """Hidden-layer gradients and new values under both update orders."""
+    rows = []
+    for a, b in zip(seq.layers[:-1], sim.layers[:-1]):
+        for j in range(len(a.W)):
+            for i in range(len(a.W[j])):
+                rows.append({"sym": weight(spec, a.l, j + 1, i + 1), "seq": F.v(a.grad_W[j][i]),
+                             "sim": F.v(b.grad_W[j][i]), "seq_new": F.new_w(a, j, i), "sim_new": F.new_w(b, j, i)})
+    return rows

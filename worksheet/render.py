@@ -1,0 +1,119 @@
+"""Jinja environments, the number filters, template lookup, and the Markdown table of contents."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from .errors import RenderError
+
+
+class RawFloatError(RenderError):
+    """A number reached a template's output without going through the formatter."""
+
+
+def _finalize(value):
+    # Every number is formatted in context.py; a raw float here is a forgotten formatter.
+    if isinstance(value, float):
+        raise RawFloatError(f"a raw float {value!r} reached a template; format it in the context")
+    return value
+
+
+@cache
+def _environment(kind: str):
+    import jinja2
+
+    from .resources import templates_dir
+
+    common = dict(
+        loader=jinja2.FileSystemLoader(str(templates_dir() / kind)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+        autoescape=False,
+    )
+    if kind == "latex":
+        # nbconvert's delimiters: no clash with TeX braces or % comments.
+        common.update(
+            block_start_string="((*", block_end_string="*))",
+            variable_start_string="(((", variable_end_string=")))",
+            comment_start_string="((=", comment_end_string="=))",
+            line_comment_prefix="%%",
+        )
+    env = jinja2.Environment(**common)
+    return env
+
+
+def render_markdown(name: str, context: dict) -> str:
+    text = _render("markdown", name, context)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return insert_toc(text)
+
+
+def render_latex(name: str, context: dict) -> str:
+    return _render("latex", name, context)
+
+
+def _render(kind: str, name: str, context: dict) -> str:
+    import jinja2
+
+    try:
+        return _environment(kind).get_template(name).render(context)
+    except jinja2.TemplateError as exc:
+        where = f" ({exc.filename}:{exc.lineno})" if getattr(exc, "lineno", None) else ""
+        raise RenderError(f"template {name} failed: {exc}{where}") from None
+
+
+# ---------------------------------------------------------------- table of contents
+
+TOC_MARKER = "<!-- toc -->"
+_FENCE = re.compile(r"^(```|~~~)")
+
+
+def github_slug(text: str) -> str:
+    """GitHub's heading anchor: lower case, punctuation and symbols dropped (subscript digits
+    such as the 5 of w₅ too), spaces to hyphens."""
+    kept = []
+    for ch in text.lower():
+        cat = unicodedata.category(ch)
+        if ch in " -" or cat[0] == "L" or cat in ("Nd", "Mn", "Mc", "Pc"):
+            kept.append(ch)
+    return "".join(kept).replace(" ", "-")
+
+
+def headings(markdown: str) -> list[tuple[int, str]]:
+    out, fenced = [], False
+    for line in markdown.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        m = None if fenced else re.match(r"^(#{1,6}) (.+?)\s*$", line)
+        if m:
+            out.append((len(m.group(1)), m.group(2)))
+    return out
+
+
+def _plain_heading(text: str) -> str:
+    """Heading text as GitHub slugs it: inline math and emphasis markers as written."""
+    return text.replace("*", "").replace("`", "")
+
+
+def insert_toc(markdown: str, max_entries: int = 90) -> str:
+    if TOC_MARKER not in markdown:
+        return markdown
+    found = headings(markdown)
+    seen: dict[str, int] = {}
+    entries = []
+    for level, text in found:
+        base = github_slug(_plain_heading(text))
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        entries.append((level, text, base if n == 0 else f"{base}-{n}"))
+    deepest = 4 if len(entries) <= max_entries else 3
+    lines = [
+        f"{'  ' * (level - 1)}- [{text}](#{slug})" for level, text, slug in entries if level <= deepest
+    ]
+    return markdown.replace(TOC_MARKER, "\n".join(lines), 1)
