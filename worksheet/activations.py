@@ -33,6 +33,9 @@ class Activation:
     sympy_derivative: Callable
     derivative_latex: str  # f'(x) in terms of the function's own output, as the reference writes it
     output_range: tuple[float, float]  # open interval the outputs lie in
+    # One-line forms for inline math in tables, where GitHub would drop the \\ of a cases block.
+    inline_value: str | None = None
+    inline_derivative: str | None = None
     elementwise: bool = True
     output_only: bool = False
 
@@ -89,6 +92,8 @@ ACTIVATIONS: dict[str, Activation] = {
             sympy_derivative=lambda x, a, s: _sympy().Piecewise((1, x > 0), (0, True)),
             derivative_latex=r"\begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
             output_range=(0.0, math.inf),
+            inline_value=r"\max(0, x)",
+            inline_derivative=r"\mathbb{1}[x > 0]",
         ),
         Activation(
             name="leaky_relu",
@@ -100,6 +105,8 @@ ACTIVATIONS: dict[str, Activation] = {
             sympy_derivative=lambda x, a, s: _sympy().Piecewise((1, x > 0), (s, True)),
             derivative_latex=r"\begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}",
             output_range=(-math.inf, math.inf),
+            inline_value=r"\max(\alpha x, x)",
+            inline_derivative=r"\mathbb{1}[x > 0] + \alpha \cdot \mathbb{1}[x \le 0]",
         ),
         Activation(
             name="linear",

@@ -103,7 +103,13 @@ class _Exact:
         return x
 
     def total(self, xs):
-        return math.fsum(xs)
+        xs = list(xs)
+        try:
+            return math.fsum(xs)
+        except (OverflowError, ValueError):
+            # fsum raises on an overflowing partial sum or on inf - inf; the plain sum gives the
+            # inf or nan instead, which the caller's finiteness check reports as a NumericError.
+            return sum(xs)
 
     def exp(self, x):
         try:
@@ -133,6 +139,8 @@ class _Carried:
             if not math.isfinite(x):
                 return x
             x = Decimal(repr(float(x)))
+        elif not x.is_finite():
+            return float(x)  # a float inf, as in exact mode, for the finiteness checks to report
         return round_decimal(x, self.precision)
 
     def total(self, xs):
@@ -145,7 +153,9 @@ class _Carried:
             return math.inf
 
     def log(self, x):
-        return self.r(math.log(float(x))) if x > 0 else -math.inf
+        # An output rounded to exactly 0 or 1 gives ln 0: a Decimal -inf, because t * ln(o) mixes
+        # it with Decimal targets (a float -inf would be a TypeError there).
+        return self.r(math.log(float(x))) if x > 0 else Decimal("-Infinity")
 
     def tanh(self, x):
         return self.r(math.tanh(float(x)))
@@ -161,7 +171,10 @@ def _matrix(rows) -> Matrix:
 
 def _finite(what: str, xs) -> None:
     for n, x in enumerate(xs, start=1):
-        if isinstance(x, float) and not math.isfinite(x):
+        # Carried Decimals have no overflow of their own, but the trace stores floats: a Decimal
+        # beyond the double range would land in it as inf.
+        x = float(x)
+        if not math.isfinite(x):
             raise NumericError(
                 f"{what} {n} is {'infinite' if math.isinf(x) else 'not a number'}: the values are too "
                 "large to represent in double precision; use smaller inputs or weights"
@@ -192,9 +205,10 @@ def _activate(ops, name: str, z: list, slope) -> tuple[list, list | None, object
         e = [math.exp(-x) if -x < 709 else None for x in z]
         return [sigmoid(x) for x in z], e, None, None
     if name == "softmax":
-        # Shift by max(z) only when e^z could overflow; hand-sized problems show plain e^{z_k}.
+        # Shift by max(z) only when e^z could overflow, or every e^z underflow to 0 and leave a
+        # zero sum to divide by; hand-sized problems show plain e^{z_k}.
         top = max(z)
-        shift = top if top > 50 else ops.num(0)
+        shift = top if abs(top) > 50 else ops.num(0)
         e = [ops.exp(x - shift) for x in z]
         s = ops.total(e)
         return [ops.r(x / s) for x in e], e, shift, s
@@ -230,7 +244,7 @@ def _loss(ops, spec: NetworkSpec, last: _Forward, t) -> LossTrace:
     loss = get_loss(spec.loss)
     o, z, n = last.a, last.z, len(t)
     nn = ops.num(n)
-    diff = [ti - oi for ti, oi in zip(t, o)]
+    diff = [ops.r(ti - oi) for ti, oi in zip(t, o)]
     square = log_o = log_1mo = None
     exact = isinstance(ops, _Exact)
     if spec.loss in ("half_sse", "mse"):
@@ -241,18 +255,33 @@ def _loss(ops, spec: NetworkSpec, last: _Forward, t) -> LossTrace:
             # ln o = ln sigma(z) and ln(1 - o) = ln sigma(-z): finite even when o rounds to 0 or 1.
             log_o = [log_sigmoid(x) for x in z]
             log_1mo = [log_sigmoid(-x) for x in z]
+        elif exact:  # softmax: ln o and ln(1 - o) from z, finite even where o rounds to 0 or 1
+            log_o = _log_softmax(z)
+            log_1mo = _log_softmax_complement(z, o, log_o)
         else:
             log_o = [ops.log(x) for x in o]
             log_1mo = [ops.log(1 - x) for x in o]
         terms = [ops.r(-(_mul0(ti, lo) + _mul0(1 - ti, l1)) / nn) for ti, lo, l1 in zip(t, log_o, log_1mo)]
-    else:  # cross_entropy with softmax: ln o_k = z_k - shift - ln(sum of e)
+    else:  # cross_entropy with softmax
         if exact:
-            log_o = [x - last.exp_shift - math.log(last.exp_sum) for x in z]
+            log_o = _log_softmax(z)
         else:
             log_o = [ops.log(x) for x in o]
         terms = [ops.r(-_mul0(ti, lo)) for ti, lo in zip(t, log_o)]
+    for k, term in enumerate(terms, start=1):
+        if not exact and isinstance(term, float) and math.isinf(term):
+            # Not an overflow: carried rounding took an output to exactly 0 or 1, and ln to ln 0.
+            raise NumericError(
+                f"output {k} rounds to {float(o[k - 1]):g} at {spec.precision} decimals, where {spec.loss} "
+                "takes ln 0; use --rounding exact or a higher --precision"
+            )
     _finite("loss term E", terms)
     total = ops.r(ops.total(terms))
+    if isinstance(total, float) and not math.isfinite(total):  # finite terms can overflow their sum
+        raise NumericError(
+            "the total loss is infinite: the values are too large to represent in double precision; "
+            "use smaller inputs or weights"
+        )
     dE_do = [ops.r(_derivative(ops, spec.loss, oi, ti, nn)) for oi, ti in zip(o, t)]
     for k, d in enumerate(dE_do, start=1):
         if isinstance(d, float) and not math.isfinite(d):
@@ -272,6 +301,30 @@ def _loss(ops, spec: NetworkSpec, last: _Forward, t) -> LossTrace:
         total=float(total),
         dE_do=_floats(dE_do),
     )
+
+
+def _log_softmax(z: list) -> list:
+    """ln o_k = z_k - m - ln(sum of e^{z - m}), always about m = max(z) whatever shift the display
+    used, and with log1p: a loss near 0 is then -log1p(tiny), not a difference of large numbers."""
+    top = max(z)
+    k_top = z.index(top)
+    lse = math.log1p(math.fsum(math.exp(x - top) for k, x in enumerate(z) if k != k_top))
+    return [x - top - lse for x in z]
+
+
+def _log_softmax_complement(z: list, o: list, log_o: list) -> list:
+    """ln(1 - o_k): log1p(-o_k) while o_k < 1/2; above, ln(sum of the other e^{z_m}) - ln(sum of
+    all) = ln(sum of the others) - z_k + ln o_k, from z: 1 - o_k itself rounds to 0 where o_k is
+    within 1e-16 of 1."""
+    out = []
+    for k, x in enumerate(o):
+        if x < 0.5:
+            out.append(math.log1p(-x))
+            continue
+        rest = [y for m, y in enumerate(z) if m != k]
+        top = max(rest)
+        out.append(top + math.log(math.fsum(math.exp(y - top) for y in rest)) - z[k] + log_o[k])
+    return out
 
 
 def _mul0(t, log_value):
@@ -303,7 +356,7 @@ def _output_delta(ops, spec: NetworkSpec, last: _Forward, loss: LossTrace, dE_do
     else:
         derivative = _elementwise_derivative(ops, spec, name, last)
     if spec.loss == "cross_entropy":  # with softmax (enforced): delta = o - t
-        delta = [oi - ti for oi, ti in zip(o, t)]
+        delta = [ops.r(oi - ti) for oi, ti in zip(o, t)]
     elif spec.loss == "bce" and name == "sigmoid":  # the o(1 - o) of sigmoid cancels: (o - t) / n
         delta = [ops.r((oi - ti) / n) for oi, ti in zip(o, t)]
     elif name == "softmax":
@@ -353,12 +406,13 @@ def _step(ops, spec: NetworkSpec, index: int, x, t, weights, biases) -> tuple[St
         _finite(f"delta of layer {l}, neuron", delta)
         grad_W = [[ops.r(d * a) for a in f.a_prev] for d in delta]
         step_W = [[ops.r(lr * g) for g in row] for row in grad_W]
-        W_new = [[ops.r(w - s) for w, s in zip(wr, sr)] for wr, sr in zip(W, step_W)]
+        # w - eta*g is exact in carried decimals: no rounding, so a small update is not lost.
+        W_new = [[w - s for w, s in zip(wr, sr)] for wr, sr in zip(W, step_W)]
         grad_b = step_b = b_new = None
         if b is not None:
             grad_b = list(delta)
             step_b = [ops.r(lr * g) for g in grad_b]
-            b_new = list(b) if spec.bias_policy == "frozen" else [ops.r(bi - s) for bi, s in zip(b, step_b)]
+            b_new = list(b) if spec.bias_policy == "frozen" else [bi - s for bi, s in zip(b, step_b)]
         new_W[l - 1], new_b[l - 1] = W_new, b_new
         records[l - 1] = LayerTrace(
             l=l,

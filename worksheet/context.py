@@ -207,6 +207,11 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
                 "name": a, "title": get_activation(a).title, "symbol": get_activation(a).symbol,
                 "simple": get_activation(a).derivative_latex, "sympy": derivative_formula_latex(a),
                 "elementwise": get_activation(a).elementwise,
+                "inline": (
+                    get_activation(a).inline_value or derivative_formula_latex(a)[0],
+                    get_activation(a).inline_derivative or derivative_formula_latex(a)[1],
+                    get_activation(a).inline_derivative or get_activation(a).derivative_latex,
+                ),
             }
             for a in act_names
         ],
@@ -474,7 +479,7 @@ def _loss_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
             row["log_o"] = F.v(lt.log_o[k])
         if lt.log_1mo is not None:
             row["log_1mo"] = F.v(lt.log_1mo[k])
-            row["one_minus_t"] = F.v(1 - lt.target[k]) if not F.exact else fmt_given(1 - lt.target[k])
+            row["one_minus_t"] = fmt_given(1 - Decimal(t))  # exact: 1 - 0.99 is 0.01, not 0.010000000000000009
         rows.append(row)
     total = F.v(lt.total)
     terms = [r["term"] for r in rows]
@@ -559,7 +564,8 @@ def _derivative_calc(spec, F, layer: LayerTrace, j: int, sym: str) -> dict[str, 
         return {"formula": f"{sym}(1 - {sym})", "calc": rf"{operand(a)} \times {operand(one_minus)}",
                 "one_minus": one_minus, "value": der, "fn": F.note("mul", [a, one_minus], der)}
     if name == "tanh":
-        return {"formula": f"1 - {sym}^2", "calc": rf"1 - {operand(a)}^2", "value": der,
+        squared = f"({sym})^2" if "^" in sym else f"{sym}^2"
+        return {"formula": f"1 - {squared}", "calc": rf"1 - {operand(a)}^2", "value": der,
                 "fn": F.note("sub", ["1", str(_dec(a) * _dec(a))], der)}
     if name == "relu":
         return {"formula": r"\begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
@@ -705,7 +711,7 @@ def _matrix_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
         l = layer.l
         rows_sym = [[weight(spec, l, j + 1, i + 1) for i in range(len(layer.W[j]))] for j in range(len(layer.W))]
         layers.append({
-            "l": l, "sym": matrix_symbol(l),
+            "l": l, "sym": matrix_symbol(l), "symT": rf"\mathbf{{W}}^{{({l})T}}",
             "W_sym": _bmatrix(rows_sym),
             "W": _bmatrix([[F.g(x) for x in r] for r in layer.W]),
             "WT": _bmatrix([[F.g(layer.W[j][i]) for j in range(len(layer.W))] for i in range(len(layer.W[0]))]),
@@ -725,6 +731,7 @@ def _matrix_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
             "output": l == L, "activation": layer.activation,
             "act_symbol": get_activation(layer.activation).symbol,
             "prev": r"\mathbf{x}" if l == 1 else rf"\mathbf{{a}}^{{({l - 1})}}",
+            "prevT": r"\mathbf{x}^{T}" if l == 1 else rf"\mathbf{{a}}^{{({l - 1})T}}",
         })
     out = step.layers[-1]
     diff_rows = [F.v(-d) for d in step.loss.diff]  # a - t
@@ -783,7 +790,7 @@ def _steps_section(spec, F, trace: Trace, neurons) -> dict[str, Any]:
             if layer.b_new is not None:
                 for j in range(len(layer.b_new)):
                     values.append({"sym": neurons[layer.l][j].bias, "value": F.new_b(layer, j)})
-        params.append({"index": s.index, "values": values})
+        params.append({"index": s.index, "entries": values})
     first, last = trace.steps[0], trace.steps[-1]
     return {"rows": rows, "params": params, "start": F.v(first.loss.total), "end": F.v(last.loss_after),
             "decreasing": all(s.loss_after < s.loss.total for s in trace.steps)}
