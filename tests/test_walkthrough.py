@@ -67,6 +67,16 @@ def test_tables_and_anchors(documents):
         assert not errors, f"{options}:\n" + "\n".join(errors[:20])
 
 
+def test_every_heading_is_an_atx_heading_in_the_toc(documents):
+    """No paragraph turned into a heading by a rule under it, so the TOC lists every heading."""
+    from markdown_it import MarkdownIt
+
+    for options, md, _ in documents:
+        tokens = MarkdownIt("commonmark").enable("table").parse(md)
+        setext = [t.map[0] + 1 for t in tokens if t.type == "heading_open" and t.markup in ("=", "-")]
+        assert not setext, f"{options}: setext headings at lines {setext[:5]}"
+
+
 def test_no_raw_floats_or_template_leftovers(documents):
     for options, md, _ in documents:
         assert "{{" not in md and "{%" not in md and "None" not in md, options

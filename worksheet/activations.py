@@ -72,7 +72,7 @@ ACTIVATIONS: dict[str, Activation] = {
         ),
         Activation(
             name="tanh",
-            title="Hyperbolic tangent",
+            title="Tanh",
             symbol=r"\tanh",
             value=lambda z, s: math.tanh(z),
             derivative=lambda z, a, s: 1 - a * a,

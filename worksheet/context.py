@@ -593,7 +593,7 @@ def _weight_grads(spec, F, layer: LayerTrace, neurons, first_given: bool) -> lis
                 "sym": weight(spec, l, j + 1, i + 1), "uni": weight_unicode(spec, l, j + 1, i + 1),
                 "plain": weight_plain(spec, l, j + 1, i + 1), "number": weight_number(spec, l, j + 1, i + 1),
                 "src": _neuron_record(neurons[l - 1][i]), "dst": _neuron_record(neurons[l][j]),
-                "a": a, "delta": d, "delta_o": operand(d), "grad": g, "grad_o": operand(g), "grad_s": signed(g),
+                "a": a, "a_o": operand(a), "delta": d, "delta_o": operand(d), "grad": g, "grad_o": operand(g), "grad_s": signed(g),
                 "fn_grad": F.note("mul", [d, a], g),
                 "w": w, "step": step, "step_o": operand(step), "fn_step": F.note("mul", [F.g(spec.lr), g], step),
                 "new": new, "fn_new": F.note("sub", [w, step], new),

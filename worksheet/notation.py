@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .spec import NetworkSpec
 
+ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth")
 SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
@@ -68,7 +69,9 @@ def layer_name(spec: NetworkSpec, l: int) -> str:
         return "Input"
     if l == spec.depth:
         return "Output"
-    return "Hidden" if spec.depth == 2 else f"Hidden {l}"
+    if spec.depth == 2:
+        return "Hidden"
+    return f"{ORDINALS[l - 1]} Hidden"
 
 
 def matrix_symbol(l: int) -> str:

@@ -49,6 +49,8 @@ def _environment(kind: str):
 
 def render_markdown(name: str, context: dict) -> str:
     text = _render("markdown", name, context)
+    # A rule right under a paragraph line would make that line a setext heading.
+    text = re.sub(r"(?m)^([^\n]+)\n(---|===)$", r"\1\n\n\2", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return insert_toc(text)
 
