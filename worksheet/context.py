@@ -7,9 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from . import __version__
-from .activations import derivative_formula_latex, get_activation
+from .activations import get_activation
 from .calculator import LayerTrace, StepTrace, Trace
-from .losses import get_loss, loss_formula_latex
+from .formulas import activation_latex, loss_latex
+from .losses import get_loss
 from .notation import (
     Neuron,
     layer_name,
@@ -197,7 +198,7 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
         "loss": {
             "name": spec.loss, "title": loss.title, "total_latex": loss.total_latex,
             "term_latex": loss.term_latex, "derivative_latex": loss.derivative_latex,
-            "sympy": loss_formula_latex(spec.loss),
+            "sympy": loss_latex(spec.loss),
         },
         "sequential": spec.update_order == "sequential",
         "steps_count": spec.steps,
@@ -205,11 +206,11 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
         "activations": [
             {
                 "name": a, "title": get_activation(a).title, "symbol": get_activation(a).symbol,
-                "simple": get_activation(a).derivative_latex, "sympy": derivative_formula_latex(a),
+                "simple": get_activation(a).derivative_latex, "sympy": activation_latex(a),
                 "elementwise": get_activation(a).elementwise,
                 "inline": (
-                    get_activation(a).inline_value or derivative_formula_latex(a)[0],
-                    get_activation(a).inline_derivative or derivative_formula_latex(a)[1],
+                    get_activation(a).inline_value or activation_latex(a)[0],
+                    get_activation(a).inline_derivative or activation_latex(a)[1],
                     get_activation(a).inline_derivative or get_activation(a).derivative_latex,
                 ),
             }
