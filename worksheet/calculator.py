@@ -102,6 +102,9 @@ class _Exact:
     def r(self, x):
         return x
 
+    def stored(self, x):
+        return x
+
     def total(self, xs):
         xs = list(xs)
         try:
@@ -141,7 +144,18 @@ class _Carried:
             x = Decimal(repr(float(x)))
         elif not x.is_finite():
             return float(x)  # a float inf, as in exact mode, for the finiteness checks to report
-        return round_decimal(x, self.precision)
+        return self.stored(round_decimal(x, self.precision))
+
+    def stored(self, x: Decimal) -> Decimal:
+        """x, checked to survive the trip into the trace's doubles: with more than about 15
+        significant digits (1e10 at 5 decimals) the document would show other digits than the
+        ones the next line used."""
+        if Decimal(repr(float(x))) != x:
+            raise NumericError(
+                f"carried rounding: {x} has more significant digits than the solution can store; "
+                "use a lower --precision or --rounding exact"
+            )
+        return x
 
     def total(self, xs):
         return sum(xs, Decimal(0))
@@ -407,12 +421,12 @@ def _step(ops, spec: NetworkSpec, index: int, x, t, weights, biases) -> tuple[St
         grad_W = [[ops.r(d * a) for a in f.a_prev] for d in delta]
         step_W = [[ops.r(lr * g) for g in row] for row in grad_W]
         # w - eta*g is exact in carried decimals: no rounding, so a small update is not lost.
-        W_new = [[w - s for w, s in zip(wr, sr)] for wr, sr in zip(W, step_W)]
+        W_new = [[ops.stored(w - s) for w, s in zip(wr, sr)] for wr, sr in zip(W, step_W)]
         grad_b = step_b = b_new = None
         if b is not None:
             grad_b = list(delta)
             step_b = [ops.r(lr * g) for g in grad_b]
-            b_new = list(b) if spec.bias_policy == "frozen" else [bi - s for bi, s in zip(b, step_b)]
+            b_new = list(b) if spec.bias_policy == "frozen" else [ops.stored(bi - s) for bi, s in zip(b, step_b)]
         new_W[l - 1], new_b[l - 1] = W_new, b_new
         records[l - 1] = LayerTrace(
             l=l,

@@ -22,11 +22,14 @@ def to_decimal(x: float | Decimal | int) -> Decimal:
 
 
 def decimals_for(x: float | Decimal, precision: int) -> int:
-    """Decimal places shown for x: `precision`, or more so that a tiny value keeps 3 significant digits."""
+    """Decimal places shown for x: `precision`, or more so that a tiny value (below 0.1) keeps
+    3 significant digits."""
     d = to_decimal(x)
     if d == 0:
         return precision
     leading = d.copy_abs().adjusted()  # exponent of the leading digit
+    if leading >= -1:  # 0.1 and above is not tiny: 0.47 at precision 2 stays 0.47
+        return precision
     return max(precision, MIN_SIGNIFICANT - 1 - leading)
 
 
