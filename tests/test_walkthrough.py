@@ -225,6 +225,14 @@ def test_prose_agrees_with_numbers(seed):
         assert "about the same size" in md
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_prose_says_whether_the_step_reduced_the_loss(seed):
+    md, data = walkthrough(dict(seed=seed, layers="2-3-2", activation="tanh", lr=10))
+    worse = data["loss"]["after_update"] >= data["loss"]["total"]
+    assert ("does **not** reduce the loss" in md) == worse
+    assert ("the step reduced the loss" in md) == (not worse)
+
+
 def test_dead_relu_and_saturation_are_named():
     # W1 sends I to a negative net input for H2: a dead ReLU, which the prose must say.
     spec_text = dict(layers="2-2-2", activation="relu,sigmoid", seed=1)
