@@ -30,7 +30,7 @@ from worksheet.numbers import decimals_for, fmt, fmt_given, operand, round_decim
         (0.00099949, 5, "0.000999"),
         (0.0012345, 5, "0.00123"),
         (0.012345, 5, "0.01235"),  # 4 significant digits already within the 5 places
-        (1e-12, 5, "0.00000000000100"),
+        (1e-12, 5, r"1.00 \times 10^{-12}"),  # far below the precision: scientific form
         (0, 5, "0.00000"),
         (0.0, 3, "0.000"),
         (-0.0, 5, "0.00000"),  # never "-0.00000"
@@ -108,7 +108,7 @@ def test_operand_parenthesizes_negatives(text, substituted):
 
 def test_operand_of_a_formatted_negative_zero_has_no_parentheses():
     assert operand(fmt(-0.0, 5)) == "0.00000"
-    assert operand(fmt(-1e-15, 5)) == "(-0.00000000000000100)"  # tiny, not zero: 3 significant digits
+    assert operand(fmt(-1e-15, 5)) == r"(-1.00 \times 10^{-15})"  # tiny, not zero: 3 significant digits
 
 
 @pytest.mark.parametrize("text, shown", [("0.5", "+0.5"), ("-0.5", "-0.5"), ("0.00000", "+0.00000")])
@@ -133,3 +133,14 @@ def test_rounding_is_within_half_a_unit_of_the_last_shown_digit(x, precision):
     assert round_decimal(rounded, precision) == rounded  # rounding a shown value changes nothing
     digits = len(rounded.as_tuple().digits)
     assert rounded == 0 or -rounded.as_tuple().exponent == precision or digits == 3
+
+
+@pytest.mark.parametrize(
+    "x, text",
+    [(1.2345e-12, r"1.23 \times 10^{-12}"), (-3e-80, r"-3.00 \times 10^{-80}"), (2.5e-10, "0.000000000250")],
+)
+def test_far_below_the_precision_scientific_form(x, text):
+    from worksheet.numbers import parse_shown
+
+    assert fmt(x, 5) == text
+    assert float(parse_shown(text)) == pytest.approx(x, rel=5e-3)

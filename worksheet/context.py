@@ -21,7 +21,7 @@ from .notation import (
     weight_plain,
     weight_unicode,
 )
-from .numbers import fmt, fmt_difference, fmt_given, operand, round_decimal_places, signed
+from .numbers import fmt, fmt_difference, fmt_given, operand, parse_shown, round_decimal_places, signed
 
 FOOTNOTE = "[^exact]"
 
@@ -115,7 +115,7 @@ class Formatter:
 
 
 def _dec(text: str) -> Decimal:
-    return Decimal(text.strip("()"))
+    return parse_shown(text)
 
 
 def recomputes(op: str, operands: list[str], result: str) -> bool:
@@ -132,7 +132,7 @@ def recomputes(op: str, operands: list[str], result: str) -> bool:
     else:
         raise ValueError(op)
     shown = _dec(result)
-    places = max(0, -shown.as_tuple().exponent)
+    places = max(0, -shown.as_tuple().exponent) if "10^" not in result else -shown.adjusted() + 2
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == shown
 
 
@@ -200,7 +200,9 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
             "term_latex": loss.term_latex, "derivative_latex": loss.derivative_latex,
             "sympy": loss_latex(spec.loss),
         },
-        "sequential": spec.update_order == "sequential",
+        # With one weight layer there is no hidden delta for the update order to change.
+        "sequential": spec.update_order == "sequential" and spec.depth > 1,
+        "sequential_trivial": spec.update_order == "sequential" and spec.depth == 1,
         "steps_count": spec.steps,
         "options": _options_line(spec),
         "activations": [

@@ -66,7 +66,14 @@ def round_value(x: float | Decimal, precision: int) -> float:
 
 
 def fmt(x: float | Decimal, precision: int) -> str:
-    """A computed value as displayed: fixed decimals, tiny values with 3 significant digits."""
+    """A computed value as displayed: fixed decimals, tiny values with 3 significant digits,
+    and values below 10^-(precision+5) in LaTeX scientific form (1.23 \\times 10^{-12})."""
+    d = to_decimal(x)
+    if d != 0 and d.copy_abs() < Decimal(1).scaleb(-(precision + 5)):
+        r = round_decimal(d, precision)
+        exponent = r.adjusted()
+        mantissa = r.scaleb(-exponent).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return f"{mantissa} \\times 10^{{{exponent}}}"
     text = format(round_decimal(x, precision), "f")
     return "0" + text[2:] if text.startswith("-0") and set(text[1:]) <= {"0", "."} else text
 
@@ -83,9 +90,18 @@ def fmt_given(x: float | Decimal, min_decimals: int = 2) -> str:
     return "0" + text[2:] if text.startswith("-0") and set(text[1:]) <= {"0", "."} else text
 
 
+def parse_shown(text: str) -> Decimal:
+    """The value of a displayed number: 0.14236, (-0.04246) or 1.23 \\times 10^{-12}."""
+    text = text.strip().strip("()")
+    if "\\times 10^{" in text:
+        mantissa, _, exponent = text.partition(" \\times 10^{")
+        return Decimal(mantissa).scaleb(int(exponent.rstrip("}")))
+    return Decimal(text)
+
+
 def places_of(text: str) -> int:
     """Decimal places of a displayed number."""
-    return len(text.partition(".")[2])
+    return max(0, -parse_shown(text).as_tuple().exponent)
 
 
 def fmt_difference(x: float | Decimal, operands: list[str], precision: int) -> str:
