@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,9 @@ from .spec import NetworkSpec, build_spec, read_spec_file
 FORMATS = ("md", "json", "tex", "pdf")
 
 
-def parse_formats(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+def parse_formats(text: str | None, default: tuple[str, ...] | None = None) -> tuple[str, ...] | None:
+    """The formats of a --format list, in FORMATS order; `default` (None: decided later by
+    default_formats) when no list is given."""
     if text is None:
         return default
     names = [s.strip() for s in text.split(",") if s.strip()]
@@ -23,8 +26,18 @@ def parse_formats(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]
     return tuple(f for f in FORMATS if f in names)
 
 
-def default_formats() -> tuple[str, ...]:
-    return ("md",)
+def default_formats(reference: bool = False) -> tuple[str, ...]:
+    """The formats written when none are asked for: Markdown (and the JSON solution for
+    `reference`) plus the PDF when a TeX engine is installed. Without one, `generate` writes the
+    LaTeX source instead of the PDF, and a one-line hint on stderr says how to get PDFs."""
+    from .pdf import INSTALL_HINT, tex_engine
+
+    base = ("md", "json") if reference else ("md",)
+    if tex_engine() is not None:
+        return (*base, "pdf")
+    print(f"worksheet: note: no PDF written, as pdflatex is not installed; to get PDFs, {INSTALL_HINT}",
+          file=sys.stderr)
+    return base if reference else (*base, "tex")
 
 
 def load_spec(options: dict[str, Any], spec_path: Path | None = None):
@@ -110,6 +123,326 @@ def reference(formats: tuple[str, ...] | None = None, out: Path | None = None) -
 
     spec, given = load_spec({}, reference_spec_path())
     trace = solve(spec, given)
-    files = render_documents(trace, formats or (*default_formats(), "json"), "reference", {"reference": True})
+    files = render_documents(trace, formats or default_formats(reference=True), "reference", {"reference": True})
     out = Path("output") if out is None else Path(out)
     return write_all({out / name: data for name, data in files.items()})
+
+
+# ---------------------------------------------------------------- practice sheets and exams
+
+SHEET_FORMATS = ("md", "tex", "pdf", "json")
+
+
+def parse_sheet_formats(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats of a sheet: `default` when none are asked for, with the LaTeX source instead of
+    the PDF (and a note on stderr) when no TeX engine is installed."""
+    formats = parse_formats(text)
+    if formats is not None:
+        return formats
+    from .pdf import INSTALL_HINT, tex_engine
+
+    if "pdf" in default and tex_engine() is None:
+        print(f"worksheet: note: no PDF written, as pdflatex is not installed; to get PDFs, {INSTALL_HINT}",
+              file=sys.stderr)
+        return tuple(f for f in FORMATS if f in {*default, "tex"} - {"pdf"})
+    return default
+
+
+def load_sheet(options: dict[str, Any], spec_path: Path | None, level: str | None, points: str | None,
+               problems: int | None, full_solutions: bool, default_title: str):
+    """The sheet's problems from options and a spec file (options win), validated."""
+    from .sheetspec import build_sheet_spec
+
+    return build_sheet_spec(options, level=level, points=points, problems=problems, spec_path=spec_path,
+                            default_title=default_title, full_solutions=full_solutions)
+
+
+def _sheet_files(ctx: dict, problems, formats: tuple[str, ...], names: dict[str, str], tags: tuple[str, str],
+                 student: dict | None = None):
+    """One sheet and its key in memory: file name -> content (PDFs aside), the LaTeX bodies to
+    compile, and the full-solution walkthroughs (LaTeX) of the key."""
+    from .sheetdocs import (add_full_solutions, full_solution_tex, key_json, render_pair, tex_document,
+                            walkthrough_contexts)
+
+    files: dict[str, str | bytes] = {}
+    solutions: list[str] = []
+    key_ctx = ctx
+    if ctx["full_solutions"]:
+        walks = walkthrough_contexts(problems)
+        key_ctx = add_full_solutions(ctx, walks, formats)
+        if "tex" in formats or "pdf" in formats:
+            solutions = [full_solution_tex(w, p.number) for w, p in zip(walks, problems)]
+    r = render_pair(ctx, *tags, formats)
+    if "md" in formats:
+        files[f"{names['sheet']}.md"] = r.sheet_md
+        files[f"{names['key']}.md"] = r.key_md if key_ctx is ctx else render_pair(key_ctx, *tags, ("md",)).key_md
+    if "tex" in formats:
+        files[f"{names['sheet']}.tex"] = tex_document([r.sheet_body])
+        files[f"{names['key']}.tex"] = tex_document([r.key_body])
+        for n, tex in enumerate(solutions, start=1):
+            files[f"{names['key']}-solution-{n}.tex"] = tex
+    if "json" in formats:
+        files[f"{names['key']}.json"] = key_json(ctx, problems, student)
+    return files, r, solutions
+
+
+def practice(
+    options: dict[str, Any],
+    spec_path: Path | None = None,
+    *,
+    level: str | None = None,
+    points: str | None = None,
+    problems: int | None = None,
+    full_solutions: bool = False,
+    formats: tuple[str, ...] | None = None,
+    out: Path | None = None,
+) -> list[Path]:
+    """`worksheet practice`: a sheet of problems and its answer key, from one draw."""
+    from .examdir import new_seed
+    from .output import write_all
+    from .sheetdocs import append_pdfs, compile_bodies, compile_full_solutions
+    from .pdfsplit import extract
+    from .sheets import build_problems, sheet_context
+
+    formats = formats or ("md", "pdf")
+    # Spec: the sheet's problems, validated.
+    sheet = load_sheet(options, spec_path, level, points, problems, full_solutions, "Backpropagation practice")
+    seed = sheet.seed if sheet.seed is not None else new_seed()
+    # Sampling, calculation and questions: every problem drawn once, for the sheet and the key.
+    drawn = build_problems(sheet, seed)
+    # Context and rendering, all in memory.
+    ctx = sheet_context(sheet, drawn, {"seed": seed, "options_hash": sheet.options_hash()})
+    names = {"sheet": "practice", "key": "key"}
+    files, r, solutions = _sheet_files(ctx, drawn, formats, names, ("sheet-practice", "key-practice"))
+    if "pdf" in formats:
+        reader, pages = compile_bodies([("sheet-practice", r.sheet_body), ("key-practice", r.key_body)], "practice.tex")
+        files["practice.pdf"] = extract(reader, pages["sheet-practice"])
+        key_pdf = extract(reader, pages["key-practice"])
+        files["key.pdf"] = append_pdfs(key_pdf, compile_full_solutions(solutions, "solution")) if solutions else key_pdf
+    # Output: atomic writes.
+    out = Path("output") / f"practice-{seed}" if out is None else Path(out)
+    return write_all({out / name: data for name, data in sorted(files.items())})
+
+
+MAX_VARIANTS = 5000
+
+
+def exam(
+    options: dict[str, Any],
+    spec_path: Path | None = None,
+    *,
+    roster: Path | None = None,
+    variants: int | None = None,
+    level: str | None = None,
+    points: str | None = None,
+    problems: int | None = None,
+    full_solutions: bool = False,
+    formats: tuple[str, ...] | None = None,
+    out: Path | None = None,
+    force: bool = False,
+    manifest: Path | None = None,
+) -> list[Path]:
+    """`worksheet exam`: one variant per student, with its key, answers.csv and manifest.json;
+    or, from an exam's manifest.json, the same exam again."""
+    import json
+    from functools import partial
+
+    from . import __version__
+    from .batch import ordered_map
+    from .examdir import MANIFEST, SCHEMA, check_folder, new_seed, slug
+    from .grading import answers_csv
+    from .output import write_folder
+    from .roster import numbered, read_roster
+
+    # Spec: the problems, the students, the exam seed, and whether the folder may be written.
+    if manifest is not None:
+        if (roster, variants, spec_path, level, points, problems) != (None,) * 6 or full_solutions or any(
+                v is not None for v in options.values()):
+            raise SpecError(
+                "--manifest regenerates an exam as it was made; give only --out, --format and --force with it")
+        sheet, students, made = _from_manifest(manifest)
+        formats = formats or made
+        source = f"manifest {manifest}"
+    else:
+        sheet = load_sheet(options, spec_path, level, points, problems, full_solutions, "Backpropagation exam")
+        if (roster is None) == (variants is None):
+            raise SpecError("give either --roster FILE.csv, --variants N or --manifest FILE")
+        if variants is not None and not 1 <= variants <= MAX_VARIANTS:
+            raise SpecError(f"variants {variants} is out of range; allowed: 1 to {MAX_VARIANTS}")
+        students = read_roster(roster) if roster is not None else numbered(variants)
+        source = f"roster {roster}" if roster is not None else "--variants"
+    formats = formats or ("md", "tex", "pdf")
+    names_tex = _names_tex(students, source) if {"tex", "pdf"} & set(formats) else {}
+    exam_seed = sheet.seed if sheet.seed is not None else new_seed()
+    options_hash = sheet.options_hash()
+    out = Path("output") / slug(sheet.title) if out is None else Path(out)
+    keep = check_folder(out, exam_seed, options_hash, [s.id for s in students], force)
+
+    # Per student: the variant drawn once, its sheet and key rendered in memory (on every core).
+    job = partial(_variant, sheet, exam_seed, options_hash, formats, names_tex)
+    files: dict[str, str | bytes] = {}
+    expected, records, bodies, solutions = [], [], {}, {}
+    for s, v in zip(students, ordered_map(job, students)):
+        files.update(v["files"])
+        expected += v["expected"]
+        records.append(v["record"])
+        bodies[s.id] = v["bodies"]
+        solutions[s.id] = v["solutions"]
+
+    # PDFs: every sheet and key typeset in ONE document, then split at each body's destination.
+    if "pdf" in formats:
+        files.update(_exam_pdfs(students, bodies, solutions))
+    files["answers.csv"] = answers_csv(expected)
+    listed = sorted(set(files) | {rel for rel in keep if rel not in files and (out / rel).is_file()})
+    contents = {
+        "schema": SCHEMA,
+        "generator": f"worksheet {__version__}",
+        "private": "The seed is the key to every student's answers: keep this file away from students.",
+        "title": sheet.title,
+        "seed": exam_seed,
+        "options_hash": options_hash,
+        "options": sheet.options(),
+        "formats": list(formats),
+        "students": records,
+        "files": listed,
+    }
+    files[MANIFEST] = json.dumps(contents, indent=2, ensure_ascii=False) + "\n"
+    # Output: the folder written as a whole.
+    written = write_folder(out, dict(sorted(files.items())), keep=keep)
+    if sheet.seed is None:
+        print(f"worksheet: note: the exam seed was drawn at random and recorded in {out / MANIFEST}; it is the "
+              "key to every variant's answers, so keep that file private", file=sys.stderr)
+    return written
+
+
+def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...], names_tex: dict[str, str], s):
+    """One student's variant: drawn once, its sheet and key rendered in memory."""
+    from decimal import Decimal
+
+    from .examdir import variant_code, variant_seed
+    from .grading import Expected
+    from .sheets import build_problems, sheet_context
+
+    seed = variant_seed(exam_seed, s.id)
+    code = variant_code(seed)
+    drawn = build_problems(sheet, seed)
+    person = {"id": s.id, "name": s.name, "name_tex": names_tex.get(s.id)}
+    ctx = sheet_context(sheet, drawn, {"code": code, "options_hash": options_hash}, student=person)
+    files, rendered, walks = _sheet_files(ctx, drawn, formats, {"sheet": f"sheets/{s.id}", "key": f"keys/{s.id}"},
+                                          (f"sheet-{s.id}", f"key-{s.id}"), student={"id": s.id, "name": s.name})
+    expected = [
+        Expected(s.id, s.name, code, q["label"], Decimal(a.text), a.tolerance, p.source.points)
+        for record, p in zip(ctx["problems"], drawn)
+        for q, a in zip(record["questions"], p.answers)
+    ]
+    record = {"id": s.id, "name": s.name, "variant": code, "seed": seed,
+              "problem_seeds": [p.trace.spec.seed for p in drawn]}
+    return {"files": files, "expected": expected, "record": record,
+            "bodies": (rendered.sheet_body, rendered.key_body), "solutions": walks}
+
+
+def _from_manifest(path: Path):
+    """The sheet spec, students and formats an exam's manifest records."""
+    import json
+
+    from . import __version__
+    from .errors import InputFileError
+    from .examdir import SCHEMA
+    from .roster import ID_PATTERN, Student
+    from .sheetspec import build_sheet_spec, manifest_table
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputFileError(f"manifest {path}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputFileError(f"manifest {path}: not a readable JSON file ({exc.__class__.__name__})") from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise InputFileError(f"manifest {path}: not a worksheet exam manifest (schema {SCHEMA})")
+    students = []
+    for n, s in enumerate(data.get("students") or [], start=1):
+        if not isinstance(s, dict) or not ID_PATTERN.fullmatch(str(s.get("id", ""))):
+            raise InputFileError(f"manifest {path}: student {n} has no valid id")
+        students.append(Student(str(s["id"]), str(s.get("name", "")), 0))
+    if not students:
+        raise InputFileError(f"manifest {path}: no students")
+    full = bool((data.get("options") or {}).get("full_solutions"))
+    sheet = build_sheet_spec({}, level=None, points=None, problems=None, spec_path=None,
+                             default_title="Backpropagation exam",
+                             full_solutions=full, data=manifest_table(data), where=f"manifest {path}")
+    if sheet.seed is None:
+        raise InputFileError(f"manifest {path}: no exam seed")
+    if data.get("generator") != f"worksheet {__version__}":
+        print(f"worksheet: note: {path} was made by {data.get('generator')}, this is worksheet {__version__}; "
+              "the papers can differ from the ones handed out", file=sys.stderr)
+    formats = tuple(f for f in SHEET_FORMATS if f in (data.get("formats") or []))
+    return sheet, students, formats or None
+
+
+def _names_tex(students, source: str) -> dict[str, str]:
+    """Each name as LaTeX text; one error naming the first student pdflatex cannot typeset."""
+    import unicodedata
+
+    from .errors import InputFileError
+    from .sheets import tex_name
+
+    out = {}
+    for s in students:
+        try:
+            out[s.id] = tex_name(s.name)
+        except ValueError as exc:
+            ch = str(exc)
+            script = unicodedata.name(ch, f"U+{ord(ch):04X}").split(" ")[0].title()
+            where = f"{source} line {s.line}" if s.line else source
+            raise InputFileError(
+                f"{where}: the name of student {s.id} ({s.name}) has {script} characters such as {ch!r}, which "
+                "pdflatex with the T1 fonts of the tex and pdf formats cannot typeset; use --format md (Markdown "
+                "shows every script), or give a Latin transcription in the roster"
+            ) from None
+    return out
+
+
+def _exam_pdfs(students, bodies: dict, solutions: dict) -> dict[str, bytes]:
+    from .pdfsplit import booklet, extract
+    from .sheetdocs import append_pdfs, compile_bodies, compile_full_solutions
+
+    order = [(f"sheet-{s.id}", bodies[s.id][0]) for s in students]
+    order += [(f"key-{s.id}", bodies[s.id][1]) for s in students]
+    reader, pages = compile_bodies(order, "exam.tex")
+    files: dict[str, bytes] = {}
+    keys = []
+    for s in students:
+        files[f"sheets/{s.id}.pdf"] = extract(reader, pages[f"sheet-{s.id}"])
+        key = extract(reader, pages[f"key-{s.id}"])
+        if solutions[s.id]:
+            key = append_pdfs(key, compile_full_solutions(solutions[s.id], f"solution-{s.id}"))
+        files[f"keys/{s.id}.pdf"] = key
+        keys.append(key)
+    files["sheets.pdf"] = booklet(reader, [pages[f"sheet-{s.id}"] for s in students])
+    if any(solutions.values()):
+        from .pdfsplit import booklet_of
+
+        files["keys.pdf"] = booklet_of(keys)
+    else:
+        files["keys.pdf"] = booklet(reader, [pages[f"key-{s.id}"] for s in students])
+    return files
+
+
+def grade(exam_dir: Path, responses: Path, out: Path | None = None) -> tuple[Path, list[str]]:
+    """`worksheet grade`: each response marked within its tolerance; grades.csv and a summary."""
+    from .examdir import load_exam
+    from .grading import grade as mark
+    from .grading import grades_csv, read_answers, summary
+    from .output import write_all
+    from .roster import read_responses
+
+    # Input: the exam's answers and the students' responses, validated.
+    load_exam(exam_dir)
+    expected = read_answers(exam_dir)
+    given = read_responses(responses)
+    # Marking.
+    grades = mark(expected, given, responses)
+    # Output.
+    path = Path(exam_dir) / "grades.csv" if out is None else Path(out)
+    write_all({path: grades_csv(grades)})
+    return path, summary(grades)

@@ -45,9 +45,24 @@ Rounding = Annotated[
     typer.Option("--rounding", help="exact (full precision) or carried (each step rounded, as by hand)."),
 ]
 Precision = Annotated[Optional[int], typer.Option("--precision", help="Decimal places shown (default 5).")]
-Format = Annotated[Optional[str], typer.Option("--format", help="Comma list of md, json, tex, pdf.")]
+Format = Annotated[
+    Optional[str],
+    typer.Option("--format", help="Comma list of md, json, tex, pdf. Default: md and pdf (md and tex without "
+                 "pdflatex); for reference, md and json, and pdf with pdflatex."),
+]
 Out = Annotated[Optional[Path], typer.Option("--out", help="Folder for the files.", file_okay=False)]
 Title = Annotated[Optional[str], typer.Option("--title", help="Document title.")]
+
+
+NETWORK_OPTIONS = (
+    "seed", "layers", "activation", "loss", "bias", "bias_policy", "lr", "leaky_slope", "steps",
+    "update_order", "rounding", "precision", "title",
+)
+
+
+def _network_options(params: dict) -> dict:
+    """The network options among a command's parameters, by the spec's names."""
+    return {name: params[name] for name in NETWORK_OPTIONS}
 
 
 def _version(value: bool) -> None:
@@ -87,12 +102,8 @@ def generate(
     """Write the worked solution of one problem (default: the reference's 2-2-2 network)."""
     from . import api
 
-    options = dict(
-        seed=seed, layers=layers, activation=activation, loss=loss, bias=bias, bias_policy=bias_policy,
-        lr=lr, leaky_slope=leaky_slope, steps=steps, update_order=update_order, rounding=rounding,
-        precision=precision, title=title,
-    )
-    formats = api.parse_formats(format, api.default_formats())
+    options = _network_options(locals())
+    formats = api.parse_formats(format)  # None: the library's defaults (PDF when TeX is installed)
     for path in api.generate(options, spec, formats, out):
         typer.echo(str(path))
 
@@ -102,9 +113,131 @@ def reference(format: Format = None, out: Out = None) -> None:
     """Regenerate the reference walkthrough (2-2-2 sigmoid network) with exact numbers."""
     from . import api
 
-    formats = api.parse_formats(format, (*api.default_formats(), "json"))
+    formats = api.parse_formats(format)
     for path in api.reference(formats, out):
         typer.echo(str(path))
+
+
+Problems = Annotated[Optional[int], typer.Option("--problems", help="Problems on the sheet (default 1).", min=1)]
+Level = Annotated[
+    Optional[str],
+    typer.Option("--level", help="Questions asked: forward, loss, output, hidden or full (default full)."),
+]
+Points = Annotated[Optional[str], typer.Option("--points", help="Points per question (default 1).")]
+FullSolutions = Annotated[
+    bool, typer.Option("--full-solutions", help="Append each problem's complete walkthrough to the key.")
+]
+SheetFormat = Annotated[
+    Optional[str], typer.Option("--format", help="Comma list of md, tex, pdf, json (the key's answers).")
+]
+Roster = Annotated[
+    Optional[Path],
+    typer.Option("--roster", help="UTF-8 CSV with a header and columns id and name: one variant per student.",
+                 dir_okay=False),
+]
+Variants = Annotated[
+    Optional[int], typer.Option("--variants", help="Number of variants, ids 1 to N (instead of --roster).")
+]
+Force = Annotated[bool, typer.Option("--force", help="Overwrite an exam folder made with another seed or options.")]
+Manifest = Annotated[
+    Optional[Path],
+    typer.Option("--manifest", help="An exam's manifest.json: write the same exam again (a reprint).", dir_okay=False),
+]
+
+
+@app.command()
+def practice(
+    seed: Seed = None,
+    spec: SpecFile = None,
+    problems: Problems = None,
+    level: Level = None,
+    points: Points = None,
+    full_solutions: FullSolutions = False,
+    layers: Layers = None,
+    activation: Activation = None,
+    loss: LossOpt = None,
+    bias: Bias = None,
+    bias_policy: BiasPolicy = None,
+    lr: Lr = None,
+    leaky_slope: LeakySlope = None,
+    steps: Steps = None,
+    update_order: UpdateOrder = None,
+    rounding: Rounding = None,
+    precision: Precision = None,
+    title: Title = None,
+    format: SheetFormat = None,
+    out: Out = None,
+) -> None:
+    """Write a practice sheet and its answer key (practice.md/.pdf, key.md/.pdf) from one draw."""
+    from . import api
+
+    options = _network_options(locals())
+    formats = api.parse_sheet_formats(format, ("md", "pdf"))
+    for path in api.practice(options, spec, level=level, points=points, problems=problems,
+                             full_solutions=full_solutions, formats=formats, out=out):
+        typer.echo(str(path))
+
+
+@app.command()
+def exam(
+    seed: Seed = None,
+    roster: Roster = None,
+    variants: Variants = None,
+    spec: SpecFile = None,
+    problems: Problems = None,
+    level: Level = None,
+    points: Points = None,
+    full_solutions: FullSolutions = False,
+    layers: Layers = None,
+    activation: Activation = None,
+    loss: LossOpt = None,
+    bias: Bias = None,
+    bias_policy: BiasPolicy = None,
+    lr: Lr = None,
+    leaky_slope: LeakySlope = None,
+    steps: Steps = None,
+    update_order: UpdateOrder = None,
+    rounding: Rounding = None,
+    precision: Precision = None,
+    title: Title = None,
+    format: SheetFormat = None,
+    out: Out = None,
+    force: Force = False,
+    manifest: Manifest = None,
+) -> None:
+    """Write one exam variant per student: sheets, keys, answers.csv and manifest.json (keep it private)."""
+    from . import api
+
+    options = _network_options(locals())
+    # From a manifest, the formats it records unless others are asked for.
+    formats = (api.parse_formats(format) if manifest is not None
+               else api.parse_sheet_formats(format, ("md", "tex", "pdf")))
+    paths = api.exam(options, spec, roster=roster, variants=variants, level=level, points=points,
+                     problems=problems, full_solutions=full_solutions, formats=formats, out=out, force=force,
+                     manifest=manifest)
+    typer.echo(str(paths[0].parent) if paths else "")
+
+
+@app.command()
+def grade(
+    exam: Annotated[Path, typer.Option("--exam", help="The folder `worksheet exam` wrote.", file_okay=False)],
+    responses: Annotated[
+        Path, typer.Option("--responses", help="UTF-8 CSV with columns id, question, value (blank: unanswered).",
+                           dir_okay=False)
+    ],
+    out: Annotated[Optional[Path], typer.Option("--out", help="The grades file (default: EXAM/grades.csv).",
+                                                dir_okay=False)] = None,
+) -> None:
+    """Mark students' answers within each answer's tolerance: grades.csv and a summary."""
+    from . import api
+
+    path, lines = api.grade(exam, responses, out)
+    for line in lines:
+        typer.echo(line)
+    typer.echo(str(path))
+
+
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 def _click_exceptions():
@@ -131,6 +264,7 @@ def main() -> None:
             print(f"worksheet: error: {message}", file=sys.stderr)
         sys.exit(2)
     except (KeyboardInterrupt, typer.Abort):
+        code = INTERRUPTED
+    if code == INTERRUPTED:  # Typer turns a Ctrl-C inside a command into this exit code
         print("worksheet: interrupted; no partial files were left", file=sys.stderr)
-        sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)

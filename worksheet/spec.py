@@ -200,20 +200,28 @@ ALIASES = {"activations": "activation", "learning_rate": "lr"}
 
 def read_spec_file(path: Path) -> dict[str, Any]:
     """The TOML table of a spec file; unknown keys are an error."""
+    return spec_table(read_toml(path), f"spec file {path}")
+
+
+def read_toml(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SpecError(f"spec file {path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"spec file {path}: cannot be read ({exc.__class__.__name__})") from None
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"spec file {path}: not valid TOML ({exc})") from None
+
+
+def spec_table(data: dict[str, Any], where: str) -> dict[str, Any]:
+    """Options and explicit values of one network, aliases resolved; unknown keys are an error."""
     out = {}
     for key, value in data.items():
         key = ALIASES.get(key, key)
         if key not in OPTION_KEYS and key not in ("input", "target") and not _is_param_key(key):
             raise SpecError(
-                f"spec file {path}: unknown key {key!r}; allowed: {', '.join(OPTION_KEYS)}, "
+                f"{where}: unknown key {key!r}; allowed: {', '.join(OPTION_KEYS)}, "
                 "input, target, W1, W2, ..., b1, b2, ..."
             )
         out[key] = value

@@ -1,0 +1,145 @@
+"""Grading: responses marked within each answer's tolerance, grades.csv and the summary, and
+bad responses refused with one line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from worksheet import api
+from worksheet.calculator import calculate
+from worksheet.examdir import variant_seed
+from worksheet.questions import shown
+from worksheet.sheets import build_problems
+
+
+def run(args, cwd):
+    return subprocess.run([sys.executable, "-m", "worksheet", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+
+
+def write_csv(path: Path, header, rows) -> Path:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+OPTIONS = {"seed": 2026, "layers": "2-3-2", "bias": True}
+
+
+@pytest.fixture(scope="module")
+def exam(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("grade") / "exam"
+    api.exam(dict(OPTIONS), variants=12, problems=2, formats=("md",), out=out)
+    return out
+
+
+def carried_answers(sid: str) -> dict[str, str]:
+    """What a student who rounds every intermediate to the sheet's digits writes, per label."""
+    sheet = api.load_sheet(dict(OPTIONS), None, None, None, 2, False, "Backpropagation exam")
+    out = {}
+    for p in build_problems(sheet, variant_seed(2026, sid)):
+        student = calculate(replace(p.trace.spec, rounding="carried"), p.trace.values)
+        for label, a in zip(p.labels, p.answers):
+            out[label] = shown(student, a.quantity)
+    return out
+
+
+def test_a_class_is_graded_within_tolerance(exam, tmp_path):
+    expected = read_csv(exam / "answers.csv")
+    labels = list(dict.fromkeys(r["question"] for r in expected))
+    rows = []
+    for sid in map(str, range(1, 13)):
+        mine = carried_answers(sid)
+        assert set(mine) == set(labels)
+        for label in labels:
+            value = mine[label]
+            if sid == "2" and label in ("1c", "2e"):
+                value = str(-Decimal(value))  # a sign error
+            if sid == "3" and label == "1a":
+                value = ""  # unanswered
+            if sid == "4":
+                row = next(r for r in expected if r["id"] == "4" and r["question"] == label)
+                # At the edge of the tolerance is right; a half unit beyond it is not.
+                edge = Decimal(row["expected"]) + Decimal(row["tolerance"])
+                value = str(edge if label != "2b" else edge + Decimal(row["tolerance"]) / 3)
+            if sid == "12":
+                continue  # handed in nothing
+            rows.append([sid, label, value])
+    responses = write_csv(tmp_path / "responses.csv", ["id", "question", "value", "comment"],
+                          [[*r, "ignored"] for r in rows])
+    path, lines = api.grade(exam, responses)
+    assert path == exam / "grades.csv"
+    grades = {r["id"]: r for r in read_csv(path)}
+    assert list(grades) == [str(n) for n in range(1, 13)]
+    n = len(labels)
+    assert list(grades["1"]) == ["id", "name", "variant", *labels, "total", "max"]
+    assert all(grades[s]["total"] == grades[s]["max"] == str(n) for s in ("1", "5", "6", "7", "8", "9", "10", "11"))
+    assert grades["2"]["1c"] == "0" and grades["2"]["2e"] == "0" and grades["2"]["total"] == str(n - 2)
+    assert grades["3"]["1a"] == "0" and grades["3"]["total"] == str(n - 1)
+    assert grades["4"]["2b"] == "0" and grades["4"]["total"] == str(n - 1)
+    assert grades["12"]["total"] == "0"
+    assert lines[0].startswith(f"12 students, {n} questions, {n} points: mean ")
+    assert lines[1].startswith("most missed: 1a (2 of 12, 2 unanswered); 1c (2 of 12, 1 unanswered)")
+    assert lines[2] == "no responses from 1 student(s): 12"
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([["99", "1a", "0.5"]], "line 2: no student '99' in the exam"),
+    ([["1", "1a", "0.5"], ["1", "9z", "0.5"]], "line 3: no question '9z' on the sheet of student 1 (questions: 1a,"),
+    ([["1", "1a", "0,5"]], "line 2: value '0,5' is not a number; use a point for decimals"),
+    ([["1", "1a", "abc"]], "line 2: value 'abc' is not a number"),
+    ([["1", "1a", "nan"]], "line 2: value 'nan' is not a number"),
+    ([["1", "1a", "0.5"], ["1", "1a", "0.6"]], "line 3: student 1, question 1a is already answered on line 2"),
+    ([["1", "1a", "0.5"], ["1", "1A", "0.6"]], "line 3: student 1, question 1a is already answered on line 2"),
+    ([["1", "", "0.5"]], "line 2: the question is empty"),
+])
+def test_bad_responses_are_one_line_and_write_nothing(exam, tmp_path, rows, message):
+    write_csv(tmp_path / "r.csv", ["id", "question", "value"], rows)
+    result = run(["grade", "--exam", str(exam), "--responses", "r.csv", "--out", "g.csv"], tmp_path)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert f"worksheet: error: responses r.csv {message}" in result.stderr
+    assert not (tmp_path / "g.csv").exists()
+
+
+def test_bad_response_files_and_exam_folders(exam, tmp_path):
+    (tmp_path / "cols.csv").write_text("id,label,value\n1,1a,0.5\n", encoding="utf-8")
+    result = run(["grade", "--exam", str(exam), "--responses", "cols.csv"], tmp_path)
+    assert result.returncode == 2 and "no 'question' column" in result.stderr
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    result = run(["grade", "--exam", str(exam), "--responses", "empty.csv"], tmp_path)
+    assert result.returncode == 2 and "responses empty.csv: the file is empty" in result.stderr
+    (tmp_path / "r.csv").write_text("id,question,value\n1,1a,0.5\n", encoding="utf-8")
+    result = run(["grade", "--exam", str(tmp_path), "--responses", "r.csv"], tmp_path)
+    assert result.returncode == 2 and "no manifest.json" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cols.csv", "empty.csv", "r.csv"]
+
+
+def test_grade_command_end_to_end(tmp_path):
+    write_csv(tmp_path / "class.csv", ["id", "name"], [["a1", "Zoë Ñúñez"], ["b2", "Bob"]])
+    assert run(["exam", "--seed", "4", "--roster", "class.csv", "--format", "md", "--out", "quiz"], tmp_path).returncode == 0
+    answers = read_csv(tmp_path / "quiz" / "answers.csv")
+    # A spreadsheet may upper-case the labels (1A) and ids.
+    rows = [[r["id"].upper(), r["question"].upper(), r["expected"] if r["id"] == "a1" else "0"] for r in answers]
+    write_csv(tmp_path / "responses.csv", ["id", "question", "value"], rows)
+    result = run(["grade", "--exam", "quiz", "--responses", "responses.csv"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.splitlines()
+    assert out[0].startswith("2 students, 9 questions, 9 points: mean 4.50 (50%), lowest 0, highest 9")
+    assert out[-1] == str(Path("quiz") / "grades.csv")
+    grades = read_csv(tmp_path / "quiz" / "grades.csv")
+    assert grades[0]["name"] == "Zoë Ñúñez" and grades[0]["total"] == "9" and grades[1]["total"] == "0"

@@ -1,0 +1,119 @@
+"""Exam folders: variant seeds and codes, the manifest that regenerates an exam, and overwrite protection."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from .errors import InputFileError, WorksheetError
+from .sampling import derive_seed
+
+MANIFEST = "manifest.json"
+SCHEMA = "worksheet.exam/1"
+# Crockford's base 32 without the letters that read as digits: codes are read aloud and typed.
+_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_seed() -> int:
+    """An unguessable exam seed from the operating system: it is the key to every variant."""
+    return secrets.randbelow(2**63)
+
+
+def variant_seed(exam_seed: int, student_id: str) -> int:
+    """The student's own seed: from the exam seed and the id alone, so adding or removing
+    other students changes nothing for this one."""
+    return derive_seed(exam_seed, "student", student_id)
+
+
+def variant_code(seed: int) -> str:
+    """Six characters that name a variant on its sheet and key without revealing its seed."""
+    digest = int.from_bytes(hashlib.sha256(f"worksheet-variant/1|{seed}".encode()).digest()[:8], "big")
+    return "".join(_CODE_ALPHABET[(digest >> (5 * n)) & 31] for n in range(6))
+
+
+def slug(title: str) -> str:
+    """A folder name from a title: lower-case ASCII letters and digits joined by '-'."""
+    text = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return text or "exam"
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    path = Path(folder) / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) and data.get("schema") == SCHEMA else {}
+
+
+def check_folder(folder: Path, seed: int, options_hash: str, ids: list[str], force: bool) -> list[str]:
+    """Whether the exam may be written into `folder`; the files of the old exam to carry over.
+
+    An existing exam made with the same seed and options is the same exam: regenerating it writes
+    the same bytes, and its files of formats not asked for now stay. Anything else would lose the
+    keys of an exam that may have been handed out, and needs --force."""
+    folder = Path(folder)
+    if not folder.exists():
+        return []
+    if not folder.is_dir():
+        raise WorksheetError(f"{folder} exists and is not a folder; choose another --out")
+    entries = [p for p in folder.rglob("*") if p.is_file()]
+    old = read_manifest(folder)
+    own = [str(p.relative_to(folder)) for p in entries]
+    if old is None:
+        if entries and not force:
+            raise WorksheetError(
+                f"{folder} exists and holds files but no {MANIFEST}; it is not an exam folder. "
+                "Choose another --out, or add --force to write the exam into it"
+            )
+        return own
+    if not old:
+        if not force:
+            raise WorksheetError(f"{folder}/{MANIFEST} is not a worksheet exam manifest; add --force to replace it")
+        return own
+    listed = set(old.get("files", []))
+    foreign = [rel for rel in own if rel not in listed and rel != MANIFEST]
+    if old.get("seed") != seed or old.get("options_hash") != options_hash:
+        if not force:
+            what = (f"other options (options {old.get('options_hash')}, now {options_hash})"
+                    if old.get("options_hash") != options_hash else
+                    f"another seed (to regenerate it, give --seed from its {MANIFEST})")
+            raise WorksheetError(
+                f"{folder} holds an exam made with {what}; writing would replace the sheets and keys "
+                "already made. Choose another --out, or add --force"
+            )
+        return foreign
+    gone = [s.get("id") for s in old.get("students", []) if s.get("id") not in set(ids)]
+    if gone and not force:
+        shown = ", ".join(map(str, gone[:5])) + (" ..." if len(gone) > 5 else "")
+        raise WorksheetError(
+            f"{folder}: {len(gone)} student(s) of this exam are not in the roster any more ({shown}); "
+            "writing would delete their sheets and keys. Add --force to do so"
+        )
+    if gone:
+        drop = {p for s in old.get("students", []) if s.get("id") in set(gone) for p in _student_files(listed, s["id"])}
+        return [rel for rel in own if rel != MANIFEST and rel not in drop]
+    return [rel for rel in own if rel != MANIFEST]
+
+
+def _student_files(listed: set[str], sid: str) -> list[str]:
+    return [rel for rel in listed if Path(rel).stem == sid or Path(rel).stem.startswith(f"{sid}-solution-")]
+
+
+def load_exam(folder: Path) -> dict[str, Any]:
+    """The manifest of an exam folder, for grading."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputFileError(f"exam {folder}: no such folder")
+    data = read_manifest(folder)
+    if data is None:
+        raise InputFileError(f"exam {folder}: no {MANIFEST}; give the folder `worksheet exam` wrote")
+    if not data:
+        raise InputFileError(f"exam {folder}: {MANIFEST} is not a worksheet exam manifest")
+    return data

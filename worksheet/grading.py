@@ -1,0 +1,148 @@
+"""Grading: students' responses against an exam's answers.csv, each within its tolerance."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from .errors import InputFileError
+from .roster import Response
+
+ANSWERS = "answers.csv"
+ANSWER_COLUMNS = ("id", "name", "variant", "question", "expected", "tolerance", "points")
+
+
+@dataclass(frozen=True)
+class Expected:
+    id: str
+    name: str
+    variant: str
+    question: str
+    value: Decimal
+    tolerance: Decimal
+    points: Decimal
+
+
+def answers_csv(rows: list[Expected]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(ANSWER_COLUMNS)
+    for r in rows:
+        writer.writerow([r.id, r.name, r.variant, r.question, _plain(r.value), _plain(r.tolerance), _plain(r.points)])
+    return buf.getvalue()
+
+
+def _plain(x: Decimal) -> str:
+    return format(x, "f")
+
+
+def read_answers(folder: Path) -> list[Expected]:
+    from .roster import columns, read_rows
+
+    path = Path(folder) / ANSWERS
+    header, rows = read_rows(path, "answers")
+    col = columns(header, ANSWER_COLUMNS, path, "answers")
+    out = []
+    for line, row in rows:
+        try:
+            value, tol, pts = (Decimal(row[col[c]].strip()) for c in ("expected", "tolerance", "points"))
+        except ArithmeticError:
+            raise InputFileError(
+                f"answers {path} line {line}: expected, tolerance and points must be numbers") from None
+        out.append(Expected(row[col["id"]].strip(), row[col["name"]].strip(), row[col["variant"]].strip(),
+                            row[col["question"]].strip(), value, tol, pts))
+    return out
+
+
+@dataclass(frozen=True)
+class Grades:
+    questions: list[str]  # labels in sheet order
+    students: list[tuple[Expected, dict[str, Decimal], Decimal]]  # first row, points per question, total
+    maximum: Decimal
+    missed: dict[str, int]  # label -> students without the points (wrong or unanswered)
+    unanswered: dict[str, int]
+    without_responses: list[str]
+
+
+def grade(expected: list[Expected], responses: list[Response], responses_path: Path) -> Grades:
+    """Points per student and question: full points when |answer - expected| <= tolerance."""
+    by_student: dict[str, dict[str, Expected]] = {}
+    for e in expected:
+        by_student.setdefault(e.id, {})[e.question] = e
+    # Ids and labels match whatever their case (a spreadsheet may write 1A): ids are unique
+    # regardless of case (see roster.py) and labels are lower case.
+    ids = {sid.lower(): sid for sid in by_student}
+    answered: dict[tuple[str, str], Response] = {}
+    for r in responses:
+        where = f"responses {responses_path} line {r.line}"
+        sid = ids.get(r.id.lower())
+        if sid is None:
+            raise InputFileError(f"{where}: no student {r.id!r} in the exam")
+        label = r.question.lower()
+        if label not in by_student[sid]:
+            labels = ", ".join(by_student[sid])
+            raise InputFileError(
+                f"{where}: no question {r.question!r} on the sheet of student {sid} (questions: {labels})")
+        if (sid, label) in answered:
+            raise InputFileError(f"{where}: student {sid}, question {label} is already answered on line "
+                                 f"{answered[(sid, label)].line}")
+        answered[(sid, label)] = r
+    questions = list(next(iter(by_student.values())))
+    rows = []
+    missed = {q: 0 for q in questions}
+    unanswered = {q: 0 for q in questions}
+    without = []
+    maximum = sum((e.points for e in next(iter(by_student.values())).values()), Decimal(0))
+    for sid, sheet in by_student.items():
+        points = {}
+        any_response = False
+        for label, e in sheet.items():
+            r = answered.get((sid, label))
+            right = r is not None and r.value is not None and abs(r.value - e.value) <= e.tolerance
+            any_response = any_response or (r is not None and r.value is not None)
+            points[label] = e.points if right else Decimal(0)
+            if not right and label in missed:
+                missed[label] += 1
+                if r is None or r.value is None:
+                    unanswered[label] += 1
+        if not any_response:
+            without.append(sid)
+        first = next(iter(sheet.values()))
+        rows.append((first, points, sum(points.values(), Decimal(0))))
+    return Grades(questions, rows, maximum, missed, unanswered, without)
+
+
+def grades_csv(g: Grades) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["id", "name", "variant", *g.questions, "total", "max"])
+    for first, points, total in g.students:
+        cells = [_plain(points.get(q, Decimal(0))) for q in g.questions]
+        writer.writerow([first.id, first.name, first.variant, *cells, _plain(total), _plain(g.maximum)])
+    return buf.getvalue()
+
+
+def summary(g: Grades) -> list[str]:
+    """A few lines for the terminal: the mean, and the questions most students missed."""
+    n = len(g.students)
+    totals = [t for _, _, t in g.students]
+    mean = sum(totals, Decimal(0)) / n
+    share = mean / g.maximum * 100 if g.maximum else Decimal(0)
+    lines = [f"{n} students, {len(g.questions)} questions, {_plain(g.maximum)} points: "
+             f"mean {mean:.2f} ({share:.0f}%), lowest {_plain(min(totals))}, highest {_plain(max(totals))}"]
+    ranked = sorted((q for q in g.questions if g.missed[q]), key=lambda q: (-g.missed[q], g.questions.index(q)))
+    if ranked:
+        shown = []
+        for q in ranked[:5]:
+            blank = f", {g.unanswered[q]} unanswered" if g.unanswered[q] else ""
+            shown.append(f"{q} ({g.missed[q]} of {n}{blank})")
+        lines.append("most missed: " + "; ".join(shown))
+    else:
+        lines.append("every question answered right by every student")
+    if g.without_responses:
+        ids = ", ".join(g.without_responses[:5]) + (" ..." if len(g.without_responses) > 5 else "")
+        lines.append(f"no responses from {len(g.without_responses)} student(s): {ids}")
+    return lines

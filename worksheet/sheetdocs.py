@@ -1,0 +1,176 @@
+"""A sheet's documents in memory: Markdown, LaTeX, one PDF compilation for many, key JSON, full solutions."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from . import __version__
+from .sheets import Problem
+
+KEY_SCHEMA = "worksheet.key/1"
+EXACT_FOOTNOTE = (
+    "[^exact]: Computed at full precision. The operands on this line are shown rounded, so recomputing "
+    "the line from them can differ from the shown result in the last digit."
+)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One sheet and its key: Markdown, and LaTeX bodies for sheets.tex.j2."""
+
+    sheet_md: str | None
+    key_md: str | None
+    sheet_body: str | None
+    key_body: str | None
+
+
+def render_pair(ctx: dict[str, Any], sheet_tag: str, key_tag: str, formats: tuple[str, ...]) -> Rendered:
+    """The sheet and the key of one context; the LaTeX bodies start with the named PDF
+    destinations `sheet_tag` and `key_tag`, by which the compiled PDF is split."""
+    from .render import render_latex, render_markdown
+
+    sheet_md = key_md = sheet_body = key_body = None
+    if "md" in formats:
+        sheet_md = render_markdown("practice.md.j2", ctx)
+        key_md = render_markdown("key.md.j2", ctx)
+    if "tex" in formats or "pdf" in formats:
+        sheet_body = render_latex("_sheet_body.tex.j2", {**ctx, "tag": sheet_tag})
+        key_body = render_latex("_key_body.tex.j2", {**ctx, "tag": key_tag})
+    return Rendered(sheet_md, key_md, sheet_body, key_body)
+
+
+def tex_document(bodies: list[str]) -> str:
+    from .render import render_latex
+
+    return render_latex("sheets.tex.j2", {"bodies": bodies, "version": __version__})
+
+
+def compile_bodies(bodies: list[tuple[str, str]], name: str) -> tuple[object, dict[str, range]]:
+    """Compile (tag, body) pairs as ONE document; the reader and each tag's pages."""
+    from .pdf import compile_pdf
+    from .pdfsplit import page_ranges
+
+    pdf = compile_pdf(tex_document([body for _, body in bodies]), name=name)
+    return page_ranges(pdf, [tag for tag, _ in bodies])
+
+
+# ---------------------------------------------------------------- full solutions
+
+
+def walkthrough_contexts(problems: list[Problem]) -> list[dict[str, Any]]:
+    """The walkthrough context of each problem, as `generate` builds it."""
+    from .calculator import calculate
+    from .context import walkthrough_context
+
+    out = []
+    for p in problems:
+        trace = p.trace
+        contrast = None
+        if trace.spec.update_order == "sequential" and trace.spec.depth > 1:
+            contrast = calculate(replace(trace.spec, update_order="simultaneous"), trace.values)
+        out.append(walkthrough_context(trace, contrast=contrast))
+    return out
+
+
+_HEADING = re.compile(r"^(#{1,5}) ")
+_FENCE = re.compile(r"^(```|~~~)")
+
+
+def demote(markdown: str) -> str:
+    """Every heading one level down, outside code blocks: the walkthrough's sections sit under the
+    key's heading for the problem."""
+    out, fenced = [], False
+    for line in markdown.split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and _HEADING.match(line):
+            line = "#" + line
+        out.append(line)
+    return "\n".join(out)
+
+
+def add_full_solutions(ctx: dict[str, Any], walks: list[dict[str, Any]], formats: tuple[str, ...]) -> dict[str, Any]:
+    """The key context with each problem's walkthrough in Markdown (the LaTeX walkthrough is a
+    document of its own: see full_solution_tex)."""
+    if "md" not in formats:
+        return ctx
+    from .render import render_markdown
+
+    problems = []
+    mismatches = 0
+    for record, walk in zip(ctx["problems"], walks):
+        md = demote(render_markdown("_full_solution.md.j2", walk)).strip("\n")
+        mismatches += walk["mismatches"]
+        problems.append({**record, "full_md": md})
+    return {**ctx, "problems": problems, "footnote": EXACT_FOOTNOTE if mismatches else None}
+
+
+def full_solution_tex(walk: dict[str, Any], number: int) -> str:
+    from .render import render_latex
+
+    return render_latex("walkthrough.tex.j2", {**walk, "title": f"Full solution of problem {number}"})
+
+
+def append_pdfs(first: bytes, others: list[bytes]) -> bytes:
+    """`first` followed by the pages of `others`."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.add_metadata({"/Producer": "worksheet with pypdf"})
+    for data in (first, *others):
+        for page in PdfReader(io.BytesIO(data)).pages:
+            writer.add_page(page)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def compile_full_solutions(texs: list[str], stem: str) -> list[bytes]:
+    """The walkthrough PDFs, compiled side by side (each is a TeX run of its own)."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .pdf import compile_pdf
+
+    if not texs:
+        return []
+    workers = max(1, min(len(texs), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda nt: compile_pdf(nt[1], name=f"{stem}-{nt[0]}.tex"), enumerate(texs, start=1)))
+
+
+# ---------------------------------------------------------------- key JSON
+
+
+def key_json(ctx: dict[str, Any], problems: list[Problem], student: dict[str, str] | None = None) -> str:
+    """Every question with its expected value, tolerance and points, for graders and LMS imports."""
+    data = {
+        "schema": KEY_SCHEMA,
+        "generator": f"worksheet {__version__}",
+        "title": ctx["title"],
+        "seed": ctx.get("seed"),
+        "variant": (ctx.get("student") or {}).get("code"),
+        "student": student,
+        "options_hash": ctx["options_hash"],
+        "total_points": ctx["total"],
+        "problems": [],
+    }
+    for record, p in zip(ctx["problems"], problems):
+        questions = []
+        for q, a in zip(record["questions"], p.answers):
+            questions.append({
+                "label": q["label"], "kind": a.quantity.kind, "layer": a.quantity.l,
+                "neuron": a.quantity.j + 1,
+                "source": a.quantity.i + 1 if a.quantity.kind in ("grad_W", "W_new") else None,
+                "expected": a.text, "tolerance": format(a.tolerance, "f"), "low": a.low, "high": a.high,
+                "points": q["points"], "full_precision": a.value,
+            })
+        data["problems"].append({
+            "number": p.number, "seed": p.trace.spec.seed, "level": p.source.level,
+            "network": p.trace.spec.as_dict(), "questions": questions,
+        })
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -1,0 +1,536 @@
+"""Practice and exam sheets: problems drawn once, questions chosen and answered, records for the templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from . import __version__
+from .activations import get_activation
+from .calculator import Trace
+from .context import Formatter
+from .errors import SpecError
+from .formulas import activation_latex
+from .intervals import Unbounded, ranges
+from .losses import get_loss
+from .notation import layer_name, neuron, weight
+from .numbers import decimals_for, fmt, fmt_given, operand
+from .questions import Answer, Quantity, answer, choose, labels, well_posed
+from .sampling import Stream, derive_seed, draw_problem
+from .sheetspec import ProblemSpec, SheetSpec
+
+MAX_REDRAWS = 50
+LEVEL_TITLES = {
+    "forward": "forward pass",
+    "loss": "loss",
+    "output": "output layer",
+    "hidden": "hidden layer",
+    "full": "forward and backward pass",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One drawn problem of a sheet: the sheet and its key are both made from this."""
+
+    number: int
+    source: ProblemSpec
+    trace: Trace
+    answers: tuple[Answer, ...]
+    labels: tuple[str, ...]
+
+
+def problem_seed(sheet_seed: int, number: int) -> int:
+    """Problem 1 is drawn from the sheet's seed itself (so `generate --seed` shows its full
+    solution); problem n from a seed derived from the sheet's seed and n."""
+    return sheet_seed if number == 1 else derive_seed(sheet_seed, "problem", number)
+
+
+def build_problem(source: ProblemSpec, number: int, sheet_seed: int) -> Problem:
+    """Draw the problem and choose its questions. A draw whose asked values rounding would make
+    ambiguous is redrawn from a derived seed, deterministically."""
+    base = problem_seed(sheet_seed, number)
+    for attempt in range(MAX_REDRAWS):
+        seed = base if attempt == 0 else derive_seed(base, "redraw", attempt)
+        spec = replace(source.spec, seed=seed)
+        trace = draw_problem(spec, source.given)[1]
+        try:
+            rg = ranges(trace)
+        except Unbounded:
+            continue
+        found: dict[Quantity, Answer] = {}
+
+        def ok(q: Quantity) -> bool:
+            if q not in found:
+                found[q] = answer(trace, rg, q)
+            return well_posed(found[q])
+
+        chosen = choose(spec, source.level, Stream("questions", seed), ok)
+        if chosen is not None:
+            return Problem(number, source, trace, tuple(found[q] for q in chosen),
+                           tuple(labels(len(chosen), number)))
+    raise SpecError(
+        f"problem {number}: in {MAX_REDRAWS} draws, rounding to {source.spec.precision} decimals leaves some "
+        f"{source.level}-level answers unclear; use a higher --precision"
+    )
+
+
+def build_problems(sheet: SheetSpec, sheet_seed: int) -> list[Problem]:
+    return [build_problem(p, n, sheet_seed) for n, p in enumerate(sheet.problems, start=1)]
+
+
+# ---------------------------------------------------------------- Markdown text
+
+
+_MD_ESCAPE = frozenset("\\`*_{}[]<>()#+-.!|$~^&:\"'=")
+
+
+def md_text(text: str) -> str:
+    """Text that Markdown shows literally: every ASCII punctuation mark backslash-escaped."""
+    return "".join("\\" + ch if ch in _MD_ESCAPE else ch for ch in text)
+
+
+# ---------------------------------------------------------------- names in LaTeX
+
+# Latin letters beyond Latin Extended-A that LaTeX's utf8 input sets up for T1 fonts (t1enc.dfu
+# of TeX Live 2022): Romanian s and t with comma below, the Croatian digraphs, Vietnamese-free
+# Latin Extended-B and a few letters with dot below. Names pass them to inputenc as they are.
+_T1_EXTRA_LETTERS = frozenset(
+    chr(c) for c in (
+        *range(0x1C4, 0x1D5), 0x1E2, 0x1E3, *range(0x1E6, 0x1EC), 0x1F0, 0x1F4, 0x1F5,
+        *range(0x218, 0x21C), 0x232, 0x233, 0x237, 0x1E02, 0x1E03, 0x1E0D, 0x1E1E, 0x1E1F, 0x1E20, 0x1E21,
+        0x1E25, 0x1E30, 0x1E31, 0x1E37, 0x1E43, 0x1E45, 0x1E47, 0x1E5B, 0x1E63, 0x1E6D, 0x1E8E, 0x1E8F,
+        0x1E90, 0x1E91, 0x1E9E, 0x1EF2, 0x1EF3,
+    )
+)
+
+
+def tex_name(name: str) -> str:
+    """A person's name for LaTeX text, printed literally: the `tex` filter's escapes, Latin
+    letters only (its Greek-letter-as-math mapping suits symbols, not names). Raises ValueError
+    with the first character pdflatex with T1 fonts cannot set."""
+    import unicodedata
+
+    from .errors import RenderError
+    from .render import tex_escape
+
+    name = unicodedata.normalize("NFC", name)
+    for ch in name:
+        if ch.isalpha() and ord(ch) >= 0x80 and not unicodedata.name(ch, "").startswith("LATIN"):
+            raise ValueError(ch)
+    out, run = [], []
+    for ch in [*name, None]:
+        if ch is not None and ch not in _T1_EXTRA_LETTERS:
+            run.append(ch)
+            continue
+        if run:  # escaped a run at a time, so that the filter sees ligature pairs such as --
+            text = "".join(run)
+            try:
+                out.append(tex_escape(text))
+            except RenderError:
+                raise ValueError(next(c for c in text if _refused(c))) from None
+            run = []
+        if ch is not None:
+            out.append(ch)
+    return "".join(out)
+
+
+def _refused(ch: str) -> bool:
+    from .errors import RenderError
+    from .render import tex_escape
+
+    try:
+        tex_escape(ch)
+    except RenderError:
+        return True
+    return False
+
+
+# ---------------------------------------------------------------- the records
+
+
+def sheet_context(sheet: SheetSpec, problems: list[Problem], provenance: dict[str, Any],
+                  student: dict[str, str] | None = None) -> dict[str, Any]:
+    """Everything the sheet and key templates show. `provenance` holds the seed (practice) or
+    variant code (exam) and the options hash; `student` the name and id of an exam sheet."""
+    records = [_problem(p) for p in problems]
+    total = sum((Decimal(q["points"]) for r in records for q in r["questions"]), Decimal(0))
+    stamp = [f"worksheet {__version__}"]
+    if provenance.get("code"):
+        stamp.append(f"variant {provenance['code']}")
+    else:
+        stamp.append(f"seed {provenance['seed']}")
+    stamp.append(f"options {provenance['options_hash']}")
+    return {
+        "title": sheet.title,
+        "title_md": md_text(sheet.title),
+        "student": None if student is None else {
+            "name": student["name"], "name_md": md_text(student["name"]), "name_tex": student.get("name_tex"),
+            "id": student["id"],
+            "id_md": md_text(student["id"]), "code": provenance["code"],
+        },
+        "seed": provenance.get("seed"),
+        "problems": records,
+        "total": _points(total),
+        "n_questions": sum(len(r["questions"]) for r in records),
+        "provenance": " · ".join(stamp),
+        "version": __version__,
+        "options_hash": provenance["options_hash"],
+        "full_solutions": sheet.full_solutions,
+        "footnote": None,
+    }
+
+
+def _points(x: Decimal) -> str:
+    x = x.normalize()
+    return format(x.quantize(Decimal(1)) if x == x.to_integral_value() else x, "f")
+
+
+def _problem(p: Problem) -> dict[str, Any]:
+    spec = p.trace.spec
+    F = Formatter(spec.precision, spec.rounding == "exact")
+    questions = []
+    for label, a in zip(p.labels, p.answers):
+        prompt, work = _question(p.trace, F, a.quantity)
+        questions.append({
+            "label": label, "letter": label[len(str(p.number)):], "prompt": prompt,
+            "points": _points(p.source.points), "kind": a.quantity.kind,
+            "answer": {"value": a.text, "low": a.low, "high": a.high, "tolerance": format(a.tolerance, "f"),
+                       "exact": a.units == 0, "work": work},
+        })
+    return {
+        "number": p.number,
+        "level": p.source.level,
+        "level_title": LEVEL_TITLES[p.source.level],
+        "points_each": _points(p.source.points),
+        "subtotal": _points(p.source.points * len(questions)),
+        "questions": questions,
+        "full_md": None,
+        "full_tex": None,
+        **_data(p.trace, F),
+    }
+
+
+def tiny_threshold(precision: int) -> Decimal:
+    """The size below which numbers.py shows 3 significant digits instead of `precision` decimals."""
+    e = 0
+    while decimals_for(Decimal(1).scaleb(e - 1), precision) == precision and e > -precision - 3:
+        e -= 1
+    return Decimal(1).scaleb(e)
+
+
+def _data(trace: Trace, F: Formatter) -> dict[str, Any]:
+    """What the sheet gives: the network, its numbers, the learning rate and the rounding rule."""
+    spec = trace.spec
+    values = trace.values
+    L = spec.depth
+    neurons = [[neuron(spec, l, j + 1) for j in range(n)] for l, n in enumerate(spec.layers)]
+    acts = []
+    for l in range(1, L + 1):
+        name = spec.activations[l - 1]
+        act = get_activation(name)
+        formula = act.inline_value or activation_latex(name)[0]
+        if not act.elementwise:
+            formula = r"o_k = \frac{e^{\text{net}_k}}{\sum_m e^{\text{net}_m}}"
+        else:
+            formula = f"{act.symbol}(x) = {formula}"
+        acts.append({"l": l, "layer": layer_name(spec, l), "name": name, "title": act.title, "formula": formula})
+    loss = get_loss(spec.loss)
+    weights = []
+    for l in range(1, L + 1):
+        W = values.weights[l - 1]
+        rows = []
+        for j in range(len(W)):
+            rows.append({
+                "dst": neurons[l][j].label,
+                "cells": [{"sym": weight(spec, l, j + 1, i + 1), "value": F.g(W[j][i])} for i in range(len(W[j]))],
+                "bias": None if values.biases is None else {
+                    "sym": neurons[l][j].bias, "value": F.g(values.biases[l - 1][j])},
+            })
+        weights.append({
+            "l": l, "from": layer_name(spec, l - 1), "to": layer_name(spec, l),
+            "src": [n.label for n in neurons[l - 1]], "rows": rows,
+        })
+    threshold = tiny_threshold(spec.precision)
+    example = fmt(Decimal("1.8765") * threshold / 10, spec.precision)
+    small = max(spec.layers) <= 4 and L <= 3
+    return {
+        "layers_text": "-".join(map(str, spec.layers)),
+        "activations": acts,
+        "single_activation": len(set(spec.activations)) == 1,
+        "loss": {"name": spec.loss, "title": loss.title, "term": loss.term_latex, "total": loss.total_latex},
+        "bias": spec.bias,
+        "bias_frozen": spec.bias and spec.bias_policy == "frozen",
+        "lr": fmt_given(spec.lr, 1),
+        "leaky_slope": fmt_given(spec.leaky_slope) if "leaky_relu" in spec.activations else None,
+        "sequential": spec.update_order == "sequential",
+        "steps": spec.steps,
+        "inputs": [{"sym": n.value, "label": n.label, "value": F.g(x)} for n, x in zip(neurons[0], values.input)],
+        "targets": [{"sym": f"t_{{{k + 1}}}", "label": n.label, "value": F.g(t)}
+                    for k, (n, t) in enumerate(zip(neurons[L], values.target))],
+        "weights": weights,
+        "carried": spec.rounding == "carried",
+        "precision": spec.precision,
+        "tiny": format(threshold, "f"),
+        "tiny_example": example,
+        "diagram": _diagram(spec, neurons, F, values) if small else None,
+    }
+
+
+def _diagram(spec, neurons, F: Formatter, values) -> dict[str, Any]:
+    """Positions of the neurons for the sheet's drawing (inputs with their values; weights on
+    the edges while the network is small)."""
+    widest = max(spec.layers)
+    columns = []
+    for l, row in enumerate(neurons):
+        # TikZ coordinates and node references, with their parentheses (the LaTeX templates'
+        # delimiters are parentheses too).
+        columns.append([{
+            "id": f"n{l}x{n.j}", "ref": f"(n{l}x{n.j})", "label": n.label,
+            "at": f"({l * 4.4:.2f}, {(len(row) + 1 - 2 * n.j) * 0.85:.2f})",
+            "value": F.g(values.input[n.j - 1]) if l == 0 else None,
+        } for n in row])
+    edges = []
+    for l in range(1, spec.depth + 1):
+        W = values.weights[l - 1]
+        n_in, n_out = spec.layers[l - 1], spec.layers[l]
+        labelled = n_in * n_out <= 4  # more labels overlap; the weight tables list every weight
+        for j in range(n_out):
+            for i in range(n_in):
+                # Labels of crossing edges away from the crossing: near the source on a falling
+                # edge, near the target on a rising one.
+                rise = (n_in + 1 - 2 * (i + 1)) - (n_out + 1 - 2 * (j + 1))
+                edges.append({
+                    "src": f"(n{l - 1}x{i + 1})", "dst": f"(n{l}x{j + 1})",
+                    "label": f"{weight(spec, l, j + 1, i + 1)} = {F.g(W[j][i])}" if labelled else None,
+                    "pos": "0.5" if rise == 0 else "0.2" if rise > 0 else "0.8",
+                })
+    heads = [{"name": layer_name(spec, l), "at": f"({l * 4.4:.2f}, {widest * 0.85 + 0.3:.2f})"}
+             for l in range(spec.depth + 1)]
+    return {"columns": columns, "edges": edges, "heads": heads, "outputs": [n["id"] for n in columns[-1]]}
+
+
+# ---------------------------------------------------------------- questions and worked answers
+
+
+def _value(F: Formatter, layer, i: int) -> str:
+    """a_prev[i] as the solution substitutes it: inputs as given, activations as computed."""
+    return F.g(layer.a_prev[i]) if layer.l == 1 else F.v(layer.a_prev[i])
+
+
+def _base(sym: str) -> str:
+    """A symbol that takes a superscript: h^{(2)}_{1} in braces, or it would have two."""
+    return f"{{{sym}}}" if "^" in sym else sym
+
+
+def _exponent(text: str) -> str:
+    """-x for e^{-x}: e^{-0.37750}, or e^{0.20000} when x is negative."""
+    return text[1:] if text.startswith("-") else "-" + text
+
+
+def _question(trace: Trace, F: Formatter, q: Quantity) -> tuple[str, list[str]]:
+    """The prompt (text with $math$) and the worked answer (display-math lines)."""
+    spec = trace.spec
+    step = trace.first
+    L = spec.depth
+    kind = q.kind
+    if kind in ("E_k", "E", "dE_do"):
+        lt = step.loss
+        k = q.j
+        o_n = neuron(spec, L, k + 1)
+        n = len(lt.target)
+        o, t = F.v(lt.output[k]), F.g(lt.target[k])
+        if kind == "E_k":
+            term = F.v(lt.terms[k])
+            return (f"The loss term $E_{{{k + 1}}}$ of output ${o_n.label}$.",
+                    [f"{_loss_term(spec, k + 1, o_n.value, o, t, n)} = {term}"])
+        if kind == "E":
+            terms = " + ".join(operand(F.v(x)) for x in lt.terms)
+            syms = " + ".join(f"E_{{{k + 1}}}" for k in range(n))
+            if n > 1:
+                line = f"E_{{total}} = {syms} = {terms} = {F.v(lt.total)}"
+            else:
+                line = f"E_{{total}} = {_loss_term(spec, 1, o_n.value, o, t, n)} = {F.v(lt.total)}"
+            return ("The total loss $E_{total}$.", [line])
+        sym = rf"\frac{{\partial E_{{total}}}}{{\partial {o_n.value}}}"
+        return (f"The derivative ${sym}$ of the total loss with respect to the output ${o_n.value}$.",
+                [_dE_line(spec, F, lt, k, o_n)])
+
+    layer = step.layers[q.l - 1]
+    j = q.j
+    n_j = neuron(spec, q.l, j + 1)
+    where = "output" if q.l == L else "hidden"
+    if kind == "z":
+        terms_sym, terms = [], []
+        for i in range(len(layer.W[j])):
+            src = neuron(spec, q.l - 1, i + 1)
+            terms_sym.append(f"{weight(spec, q.l, j + 1, i + 1)} {src.value}")
+            terms.append(rf"{F.go(layer.W[j][i])} \times {operand(_value(F, layer, i))}")
+        if layer.b is not None:
+            terms_sym.append(n_j.bias)
+            terms.append(F.go(layer.b[j]))
+        line = f"{n_j.net} = {' + '.join(terms_sym)} = {' + '.join(terms)} = {F.v(layer.z[j])}"
+        return (f"The net input ${n_j.net}$ of neuron ${n_j.label}$.", [line])
+    if kind == "a":
+        return (f"The {'output' if q.l == L else 'activation'} ${n_j.value}$ of neuron ${n_j.label}$.",
+                [_activation_line(spec, F, layer, j, n_j)])
+    if kind == "delta":
+        sym = rf"\delta_{{{n_j.short}}}"
+        prompt = (rf"The delta ${sym} = \frac{{\partial E_{{total}}}}{{\partial {n_j.net}}}$ "
+                  rf"of {where} neuron ${n_j.label}$.")
+        return prompt, _delta_lines(spec, F, step, layer, j, n_j, sym)
+    if kind == "error":
+        sym = rf"\frac{{\partial E_{{total}}}}{{\partial {n_j.value}}}"
+        prompt = (f"The error ${sym} = \\sum_k \\delta_k w_{{kj}}$ that reaches hidden neuron ${n_j.label}$, "
+                  "summed over its paths to the next layer.")
+        return prompt, [_error_line(spec, F, step, layer, j, n_j)]
+    if kind == "grad_W":
+        src = neuron(spec, q.l - 1, q.i + 1)
+        wsym = weight(spec, q.l, j + 1, q.i + 1)
+        line = (rf"\frac{{\partial E_{{total}}}}{{\partial {wsym}}} = \delta_{{{n_j.short}}} \cdot {src.value} = "
+                rf"{F.o(layer.delta[j])} \times {operand(_value(F, layer, q.i))} = {F.v(layer.grad_W[j][q.i])}")
+        return (rf"The gradient $\frac{{\partial E_{{total}}}}{{\partial {wsym}}}$ of weight ${wsym}$ "
+                rf"(${src.label} \to {n_j.label}$).", [line])
+    if kind == "W_new":
+        wsym = weight(spec, q.l, j + 1, q.i + 1)
+        w, g, s = F.g(layer.W[j][q.i]), F.v(layer.grad_W[j][q.i]), F.v(layer.step_W[j][q.i])
+        new = F.new(layer.W_new[j][q.i], w, s)
+        line = (rf"{wsym}^{{new}} = {wsym} - \eta \frac{{\partial E_{{total}}}}{{\partial {wsym}}} = "
+                rf"{w} - {fmt_given(spec.lr, 1)} \times {operand(g)} = {w} - {operand(s)} = {new}")
+        return (f"The new value ${wsym}^{{new}}$ of weight ${wsym}$ after the update.", [line])
+    if kind == "b_new":
+        b, g, s = F.g(layer.b[j]), F.v(layer.grad_b[j]), F.v(layer.step_b[j])
+        new = F.new(layer.b_new[j], b, s)
+        line = (rf"{_base(n_j.bias)}^{{new}} = {n_j.bias} - \eta \delta_{{{n_j.short}}} = "
+                rf"{b} - {fmt_given(spec.lr, 1)} \times {operand(g)} = {b} - {operand(s)} = {new}")
+        return (f"The new value ${_base(n_j.bias)}^{{new}}$ of bias ${n_j.bias}$ after the update.", [line])
+    if kind == "grad_b":
+        line = (rf"\frac{{\partial E_{{total}}}}{{\partial {n_j.bias}}} = \delta_{{{n_j.short}}} = "
+                rf"{F.v(layer.grad_b[j])}")
+        return (rf"The gradient $\frac{{\partial E_{{total}}}}{{\partial {n_j.bias}}}$ of bias ${n_j.bias}$.", [line])
+    raise ValueError(kind)
+
+
+def _dE_line(spec, F: Formatter, lt, k: int, o_n) -> str:
+    """dE/do_k with the loss's formula and the numbers."""
+    sym = rf"\frac{{\partial E_{{total}}}}{{\partial {o_n.value}}}"
+    o, t, dE = F.v(lt.output[k]), F.g(lt.target[k]), F.v(lt.dE_do[k])
+    n = len(lt.target)
+    tk = f"t_{{{k + 1}}}"
+    if spec.loss == "half_sse":
+        return rf"{sym} = {o_n.value} - {tk} = {o} - {operand(t)} = {dE}"
+    if spec.loss == "mse":
+        return rf"{sym} = \frac{{2}}{{{n}}}({o_n.value} - {tk}) = \frac{{2}}{{{n}}}({o} - {operand(t)}) = {dE}"
+    if spec.loss == "bce":
+        return (rf"{sym} = \frac{{1}}{{{n}}} \cdot \frac{{{o_n.value} - {tk}}}{{{o_n.value}(1 - {o_n.value})}} = "
+                rf"\frac{{1}}{{{n}}} \cdot \frac{{{o} - {operand(t)}}}{{{o} \times (1 - {o})}} = {dE}")
+    return rf"{sym} = -\frac{{{tk}}}{{{o_n.value}}} = -\frac{{{t}}}{{{o}}} = {dE}"
+
+
+def _error_line(spec, F: Formatter, step, layer, j: int, n_j) -> str:
+    """dE/da_j of a hidden neuron: the sum over its paths delta_k * w_kj."""
+    sym = rf"\frac{{\partial E_{{total}}}}{{\partial {n_j.value}}}"
+    nxt = step.layers[layer.l]
+    syms, nums, prods = [], [], []
+    for k in range(len(nxt.delta)):
+        d_n = neuron(spec, layer.l + 1, k + 1)
+        syms.append(rf"\delta_{{{d_n.short}}} {weight(spec, layer.l + 1, k + 1, j + 1)}")
+        w = layer.W_next[k][j]
+        # Sequential order uses the next layer's weights already updated: computed, not given.
+        w_text = F.g(w) if spec.update_order == "simultaneous" else F.v(w)
+        nums.append(rf"{F.o(nxt.delta[k])} \times {operand(w_text)}")
+        prods.append(F.o(layer.paths[j][k]))
+    line = f"{sym} = {' + '.join(syms)} = {' + '.join(nums)}"
+    if len(prods) > 1:
+        line += f" = {' + '.join(prods)}"
+    return line + f" = {F.v(layer.error[j])}"
+
+
+def _loss_term(spec, k: int, o_sym: str, o: str, t: str, n: int) -> str:
+    """E_k with its formula and the substituted numbers (without the result)."""
+    if spec.loss == "half_sse":
+        return rf"E_{{{k}}} = \frac{{1}}{{2}}(t_{{{k}}} - {o_sym})^2 = \frac{{1}}{{2}}({t} - {o})^2"
+    if spec.loss == "mse":
+        return rf"E_{{{k}}} = \frac{{1}}{{{n}}}(t_{{{k}}} - {o_sym})^2 = \frac{{1}}{{{n}}}({t} - {o})^2"
+    if spec.loss == "bce":
+        one_minus_t = fmt_given(1 - Decimal(t))
+        return (rf"E_{{{k}}} = -\frac{{1}}{{{n}}}"
+                rf"\left[t_{{{k}}} \ln {o_sym} + (1 - t_{{{k}}}) \ln(1 - {o_sym})\right] = "
+                rf"-\frac{{1}}{{{n}}}\left[{t} \ln {o} + {one_minus_t} \ln(1 - {o})\right]")
+    return rf"E_{{{k}}} = -t_{{{k}}} \ln {o_sym} = -{t} \times \ln {o}"
+
+
+def _activation_line(spec, F: Formatter, layer, j: int, n_j) -> str:
+    name = layer.activation
+    z, a = F.v(layer.z[j]), F.v(layer.a[j])
+    head = f"{n_j.value} = "
+    if name == "sigmoid":
+        if layer.exp_terms[j] is None:
+            return rf"{head}\sigma({n_j.net}) = \sigma({z}) = {a}"
+        e = F.v(layer.exp_terms[j])
+        return (rf"{head}\sigma({n_j.net}) = \frac{{1}}{{1 + e^{{{_exponent(z)}}}}} = "
+                rf"\frac{{1}}{{1 + {e}}} = {a}")
+    if name == "tanh":
+        return rf"{head}\tanh({n_j.net}) = \tanh({z}) = {a}"
+    if name == "relu":
+        return rf"{head}\max(0, {n_j.net}) = \max(0, {z}) = {a}"
+    if name == "leaky_relu":
+        alpha = fmt_given(spec.leaky_slope)
+        return rf"{head}\max(\alpha {n_j.net}, {n_j.net}) = \max({alpha} \times {operand(z)}, {z}) = {a}"
+    if name == "linear":
+        return rf"{head}{n_j.net} = {a}"
+    exps = [F.v(e) for e in layer.exp_terms]
+    denominator = " + ".join(exps)
+    shift = "" if not layer.exp_shift else f" - {F.v(layer.exp_shift)}"
+    return (rf"{head}\frac{{e^{{{n_j.net}{shift}}}}}{{\sum_m e^{{\text{{net}}_m{shift}}}}} = "
+            rf"\frac{{{exps[j]}}}{{{denominator}}} = {a}")
+
+
+def _derivative_line(spec, F: Formatter, layer, j: int, n_j) -> str:
+    name = layer.activation
+    der = F.v(layer.derivative[j])
+    a = F.v(layer.a[j])
+    sym = rf"f'({n_j.net})"
+    if name == "sigmoid":
+        one_minus = F.v(1 - float(a)) if spec.rounding == "carried" else F.v(1 - layer.a[j])
+        return rf"{sym} = {n_j.value}(1 - {n_j.value}) = {a} \times {operand(one_minus)} = {der}"
+    if name == "tanh":
+        return rf"{sym} = 1 - {_base(n_j.value)}^2 = 1 - {operand(a)}^2 = {der}"
+    if name in ("relu", "leaky_relu"):
+        side = "> 0" if layer.z[j] > 0 else r"\le 0"
+        return rf"{sym} = {der} \quad \text{{because }} {n_j.net} = {F.v(layer.z[j])} {side}"
+    return rf"{sym} = 1"
+
+
+def _delta_lines(spec, F: Formatter, step, layer, j: int, n_j, sym: str) -> list[str]:
+    L = spec.depth
+    d = F.v(layer.delta[j])
+    if layer.l < L:
+        err = F.v(layer.error[j])
+        return [
+            _error_line(spec, F, step, layer, j, n_j),
+            _derivative_line(spec, F, layer, j, n_j),
+            rf"{sym} = \frac{{\partial E_{{total}}}}{{\partial {n_j.value}}} \cdot f'({n_j.net}) = "
+            rf"{operand(err)} \times {F.v(layer.derivative[j])} = {d}",
+        ]
+    lt = step.loss
+    o, t = F.v(lt.output[j]), F.g(lt.target[j])
+    n = len(lt.target)
+    if spec.loss == "cross_entropy":
+        return [rf"{sym} = {n_j.value} - t_{{{j + 1}}} = {o} - {operand(t)} = {d}"]
+    if spec.loss == "bce" and layer.activation == "sigmoid":
+        return [rf"{sym} = \frac{{1}}{{{n}}}({n_j.value} - t_{{{j + 1}}}) = "
+                rf"\frac{{1}}{{{n}}}({o} - {operand(t)}) = {d}"]
+    dE_sym = rf"\frac{{\partial E_{{total}}}}{{\partial {n_j.value}}}"
+    dE = F.v(lt.dE_do[j])
+    lines = [_dE_line(spec, F, lt, j, n_j)]
+    if layer.activation == "softmax":
+        terms = [F.o(x) for x in layer.delta_terms[j]]
+        return [*(_dE_line(spec, F, lt, k, neuron(spec, L, k + 1)) for k in range(n)),
+                rf"{sym} = \sum_k \frac{{\partial E_{{total}}}}{{\partial o_k}} "
+                rf"\frac{{\partial o_k}}{{\partial {n_j.net}}} = "
+                rf"{' + '.join(terms)} = {d}"]
+    lines.append(_derivative_line(spec, F, layer, j, n_j))
+    lines.append(rf"{sym} = {dE_sym} \cdot f'({n_j.net}) = {operand(dE)} \times {F.v(layer.derivative[j])} = {d}")
+    return lines

@@ -1,0 +1,153 @@
+"""Sheet specs: a sheet's problems, each a network with its level and points, from options or a TOML file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from .errors import SpecError
+from .questions import LEVELS, check_level
+from .spec import GivenValues, NetworkSpec, build_spec, read_toml, spec_table
+
+MAX_PROBLEMS = 10
+MAX_POINTS = Decimal(100)
+SHEET_KEYS = ("title", "seed", "level", "points")
+
+
+@dataclass(frozen=True)
+class ProblemSpec:
+    """One problem of a sheet: its network (no seed: each variant draws its own), the explicit
+    values of a spec file, the level of its questions and the points of each question."""
+
+    spec: NetworkSpec
+    given: GivenValues
+    level: str
+    points: Decimal
+
+    def as_dict(self) -> dict[str, Any]:
+        given = {}
+        if self.given.input is not None:
+            given["input"] = list(self.given.input)
+        if self.given.target is not None:
+            given["target"] = list(self.given.target)
+        for l, W in sorted(self.given.weights.items()):
+            given[f"W{l}"] = [list(r) for r in W]
+        for l, b in sorted(self.given.biases.items()):
+            given[f"b{l}"] = list(b)
+        return {"network": self.spec.as_dict(), "given": given, "level": self.level, "points": str(self.points)}
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    title: str
+    seed: int | None
+    problems: tuple[ProblemSpec, ...]
+    full_solutions: bool
+
+    def options(self) -> dict[str, Any]:
+        """Everything but the seed and the students that decides a sheet's content."""
+        return {
+            "title": self.title,
+            "full_solutions": self.full_solutions,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+    def options_hash(self) -> str:
+        text = json.dumps(self.options(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def parse_points(value: Any, where: str = "points") -> Decimal:
+    if isinstance(value, bool):
+        raise SpecError(f"{where} {value!r} is not a number")
+    try:
+        d = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise SpecError(f"{where} {value!r} is not a number") from None
+    if not d.is_finite() or d <= 0 or d > MAX_POINTS or d != d.quantize(Decimal("0.01")):
+        raise SpecError(f"{where} {value} is out of range; allowed: more than 0, at most {MAX_POINTS}, "
+                        "with at most 2 decimals")
+    return d.normalize() if d == d.to_integral_value() else d
+
+
+def build_sheet_spec(
+    options: dict[str, Any],
+    *,
+    level: str | None,
+    points: str | None,
+    problems: int | None,
+    spec_path: Path | None,
+    default_title: str,
+    full_solutions: bool,
+    data: dict[str, Any] | None = None,
+    where: str | None = None,
+) -> SheetSpec:
+    """The sheet's problems: command-line options win over a spec file's, as for `generate`.
+    `data` (described by `where`) stands for the file's table when the spec comes from elsewhere."""
+    if data is None:
+        data = read_toml(spec_path) if spec_path is not None else {}
+        where = f"spec file {spec_path}"
+    data = dict(data)
+    listed = data.pop("problem", None)
+    if "problems" in data:
+        raise SpecError(f"{where}: write each problem as a [[problem]] table, not 'problems'")
+    sheet = {k: data.pop(k) for k in SHEET_KEYS if k in data}
+    defaults = spec_table(data, where)
+
+    title = options.get("title") or sheet.get("title") or default_title
+    if not isinstance(title, str) or not title.strip():
+        raise SpecError(f"title {title!r} must be a non-empty string")
+    seed = options.get("seed", None)
+    if seed is None and "seed" in sheet:
+        seed = sheet["seed"]
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+            raise SpecError(f"{where}: seed {seed!r} must be a whole number from 0 to 2^63 - 1")
+
+    if listed is not None:
+        if not isinstance(listed, list) or not listed or not all(isinstance(t, dict) for t in listed):
+            raise SpecError(f"{where}: 'problem' must be a list of [[problem]] tables")
+        if problems is not None:
+            raise SpecError(f"--problems cannot be combined with {where}, which lists its [[problem]] tables")
+        tables = listed
+    else:
+        tables = [{}] * (1 if problems is None else problems)
+    if not 1 <= len(tables) <= MAX_PROBLEMS:
+        raise SpecError(f"problems {len(tables)} is out of range; allowed: 1 to {MAX_PROBLEMS}")
+
+    network_options = {k: v for k, v in options.items() if k not in ("title", "seed")}
+    out = []
+    for n, table in enumerate(tables, start=1):
+        here = f"{where}, problem {n}" if listed is not None else where
+        table = dict(table)
+        if "seed" in table or "title" in table:
+            raise SpecError(f"{here}: seed and title belong at the top of the file, not in a problem")
+        p_level = level or table.pop("level", None) or sheet.get("level") or "full"
+        p_points = points if points is not None else table.pop("points", sheet.get("points", 1))
+        table.pop("level", None)
+        table.pop("points", None)
+        merged = {**defaults, **spec_table(table, here)}
+        try:
+            spec, given = build_spec(network_options, merged)
+            if not isinstance(p_level, str):
+                raise SpecError(f"level {p_level!r} is not a name; allowed: {', '.join(LEVELS)}")
+            check_level(p_level, spec.depth)
+            pts = parse_points(p_points)
+        except SpecError as exc:
+            raise SpecError(f"{here}: {exc}" if listed is not None else str(exc)) from None
+        out.append(ProblemSpec(spec=spec, given=given, level=p_level, points=pts))
+    return SheetSpec(title=title.strip(), seed=seed, problems=tuple(out), full_solutions=full_solutions)
+
+
+def manifest_table(manifest: dict[str, Any]) -> dict[str, Any]:
+    """An exam manifest's options as the table of an exam spec file, to regenerate the exam."""
+    options = manifest.get("options") or {}
+    problems = []
+    for p in options.get("problems", []):
+        network = dict(p.get("network", {}))
+        table = {**network, **p.get("given", {}), "level": p.get("level"), "points": p.get("points")}
+        problems.append(table)
+    return {"title": options.get("title"), "seed": manifest.get("seed"), "problem": problems}
