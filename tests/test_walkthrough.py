@@ -289,3 +289,14 @@ def test_every_entry_template_loads():
         for path in sorted(folder.glob("*.j2")):
             if not path.name.startswith("_"):
                 _environment(kind).get_template(path.name)
+
+
+def test_values_far_below_the_precision_render_in_scientific_form():
+    from worksheet.spec import build_spec
+
+    spec, given = build_spec({"layers": "2-2-2"}, {"input": [1.0, 1.0], "target": [0.01, 0.99],
+                                                 "W1": [[20.0, 15.0], [0.1, 0.2]], "W2": [[0.4, 0.5], [0.6, -0.3]]})
+    md = render_documents(solve(spec, given), ("md",), "w")["w.md"]
+    assert r"\times 10^{-" in md
+    errors = check_math(md) + check_tables(md) + check_github_math(md)
+    assert not errors, "\n".join(errors[:10])
