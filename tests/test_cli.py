@@ -122,3 +122,21 @@ def test_help_and_version_exit_cleanly(tmp_path):
     assert result.returncode == 0 and result.stdout.startswith("worksheet ")
     result = run(["generate", "--help"], tmp_path)
     assert result.returncode == 0 and "--layers" in result.stdout and result.stderr == ""
+
+
+def test_the_start_up_benchmarks_floor_declares_the_same_commands():
+    """benchmarks/startup.py compares `worksheet --help` with a bare Typer app of the same commands."""
+    import importlib.util
+    from pathlib import Path
+
+    from worksheet.cli import app
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "bare_app.py"
+    spec = importlib.util.spec_from_file_location("bare_app", path)
+    bare = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bare)
+
+    def described(typer_app):
+        return sorted((c.name or c.callback.__name__, c.callback.__doc__) for c in typer_app.registered_commands)
+
+    assert described(bare.app) == described(app)

@@ -284,6 +284,28 @@ def test_pdfs_regenerate_byte_for_byte_and_carry_provenance(pdf_exam):
             assert b"CreationDate" not in data and b"ModDate" not in data, name
 
 
+def test_full_solutions_follow_each_key_in_its_pdf(tmp_path):
+    from pypdf import PdfReader
+
+    from worksheet.pdf import tex_engine
+
+    if tex_engine() is None:
+        skip_or_fail("pdflatex is not installed")
+    api.exam({"seed": 6}, variants=2, full_solutions=True, formats=("tex", "pdf"), out=tmp_path / "e", jobs=2)
+    out = tmp_path / "e"
+    start = 0
+    keys = PdfReader(out / "keys.pdf")
+    for sid in ("1", "2"):
+        key = PdfReader(out / "keys" / f"{sid}.pdf")
+        texts = [page.extract_text() for page in key.pages]
+        first_solution = next(n for n, text in enumerate(texts) if "Full solution of problem 1" in text)
+        assert first_solution > 0 and f"Page {first_solution} of {first_solution}" in texts[first_solution - 1]
+        assert all("answer key" in text for text in texts[:first_solution])
+        assert keys.pages[start].extract_text() == texts[0]
+        start += len(texts) + len(texts) % 2
+    assert start == len(keys.pages)
+
+
 def test_non_latin_names_are_refused_for_latex_only(tmp_path):
     r = roster(tmp_path / "c.csv", [("g1", "Ελένη Παπαδοπούλου"), ("c1", "Иван Петров"), ("z1", "王芳")])
     result = run(["exam", "--seed", "1", "--roster", "c.csv", "--format", "md,tex", "--out", "x"], tmp_path)
@@ -333,6 +355,8 @@ def test_bad_rosters_are_one_line_exit_2_and_nothing_written(tmp_path, name, con
     (["--variants", "2", "--level", "deep"], "level 'deep' is not known"),
     (["--variants", "2", "--points", "-1"], "points -1 is out of range"),
     (["--variants", "2", "--format", "docx"], "format 'docx' is not known"),
+    (["--variants", "2", "--jobs", "0"], "jobs 0 is out of range; allowed: 1 or more"),
+    (["--variants", "2", "--jobs", "two"], "Invalid value for '--jobs'"),
 ])
 def test_bad_exam_options(tmp_path, args, message):
     result = run(["exam", "--seed", "1", "--out", "out", *args], tmp_path)
@@ -378,14 +402,177 @@ def test_an_interrupted_write_leaves_the_old_exam(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix", reason="POSIX signals")
-def test_ctrl_c_stops_a_batch_cleanly(tmp_path):
-    proc = subprocess.Popen([sys.executable, "-m", "worksheet", "exam", "--seed", "1", "--variants", "5000",
-                             "--format", "md,tex", "--out", "big"], cwd=tmp_path, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    time.sleep(3)  # past start-up (an interrupt there is Python's own), well before the 5000th variant
+# ---------------------------------------------------------------- at scale: cores, progress, Ctrl-C
+
+
+def test_jobs_do_not_change_a_byte(tmp_path, monkeypatch):
+    from worksheet import batch
+
+    pools = []
+    real = batch.ProcessPoolExecutor
+
+    def counted(*args, **kwargs):
+        pools.append(kwargs["max_workers"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", counted)
+    options = {"seed": 31, "layers": "2-3-2", "bias": True}
+    api.exam(options, variants=130, problems=2, formats=("md", "tex", "json"), out=tmp_path / "one", jobs=1)
+    assert pools == []
+    api.exam(options, variants=130, problems=2, formats=("md", "tex", "json"), out=tmp_path / "two", jobs=2)
+    assert pools == [2]  # the variants were drawn by two worker processes
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_jobs_do_not_change_a_pdf(tmp_path):
+    from worksheet.pdf import tex_engine
+    from worksheet.typeset import student_groups
+
+    if tex_engine() is None:
+        skip_or_fail("pdflatex is not installed")
+    assert len(student_groups(13)) == 3  # the first student alone, then two groups typeset side by side
+    api.exam({"seed": 12}, variants=13, formats=("pdf",), out=tmp_path / "one", jobs=1)
+    api.exam({"seed": 12}, variants=13, formats=("pdf",), out=tmp_path / "two", jobs=2)
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="a pseudo-terminal")
+def test_progress_bar_on_a_terminal_only_and_never_in_the_files(tmp_path):
+    import threading
+
+    args = ["exam", "--seed", "5", "--variants", "300", "--problems", "3", "--format", "md", "--jobs", "2"]
+
+    def on_terminal(extra, out):
+        master, slave = os.openpty()
+        proc = subprocess.Popen([sys.executable, "-m", "worksheet", *args, *extra, "--out", str(out)], cwd=tmp_path,
+                                stdout=subprocess.PIPE, stderr=slave, env={**os.environ, "COLUMNS": "100"})
+        os.close(slave)
+        chunks = []
+
+        def read():
+            while True:
+                try:
+                    data = os.read(master, 4096)
+                except OSError:  # the terminal closed
+                    return
+                if not data:
+                    return
+                chunks.append(data)
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        proc.wait(timeout=300)
+        reader.join(timeout=10)
+        os.close(master)
+        return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
+
+    code, shown = on_terminal([], tmp_path / "bar")
+    assert code == 0 and "variants" in shown and "300/300" in shown, shown
+    code, shown = on_terminal(["--quiet"], tmp_path / "quiet")
+    assert code == 0 and shown == ""
+    result = run([*args, "--out", "piped"], tmp_path)  # stderr a pipe: no bar either
+    assert result.returncode == 0 and result.stderr == ""
+    assert tree(tmp_path / "bar") == tree(tmp_path / "quiet") == tree(tmp_path / "piped")
+
+
+def _children(pid: int) -> list[tuple[int, str]]:
+    """The processes whose parent is `pid`, with their names, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        if int(rest[1]) == pid and rest[0] != "Z":
+            found.append((int(entry.name), name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2:].split()[0] != "Z"
+
+
+def _interrupt(args, cwd, started, env=None, deadline=120):
+    """Run worksheet, wait until `started(children)` says it is at work, send SIGINT; the result
+    and the children seen at work."""
+    proc = subprocess.Popen([sys.executable, "-m", "worksheet", *args], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    end = time.monotonic() + deadline
+    seen: list = []
+    while time.monotonic() < end and proc.poll() is None:
+        seen = _children(proc.pid)
+        if started(seen):
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, "the command ended before it was seen at work"
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr
-    assert stderr.splitlines() == ["worksheet: interrupted; no partial files were left"]
+    return proc.returncode, stdout, stderr, seen
+
+
+INTERRUPTED = ["worksheet: interrupted; no partial files were left"]
+needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists() or not hasattr(signal, "SIGINT"),
+                                reason="POSIX signals and /proc")
+
+
+@needs_proc
+def test_ctrl_c_during_the_variants_leaves_nothing_and_a_rerun_completes(tmp_path):
+    # Four problems a variant: seconds of work on two worker processes, so the signal comes mid-batch.
+    args = ["exam", "--seed", "1", "--variants", "200", "--problems", "4", "--format", "md,tex", "--jobs", "2",
+            "--out", "DIR"]
+
+    def workers(seen):  # the pool's processes: the batch has begun
+        return len(seen) >= 2
+
+    code, stdout, stderr, seen = _interrupt(args, tmp_path, workers)
+    assert code == 130, stderr
+    assert stderr.splitlines() == INTERRUPTED and stdout == ""
     assert list(tmp_path.iterdir()) == []
+    assert not any(_alive(pid) for pid, _ in seen), "a worker outlived the command"
+
+    assert run(args, tmp_path).returncode == 0
+    done = tree(tmp_path / "DIR")
+    manifest = json.loads(done["manifest.json"])
+    assert len(manifest["students"]) == 200 and set(manifest["files"]) | {"manifest.json"} == set(done)
+
+    # Interrupted while regenerating: the complete exam of before stays, and nothing beside it.
+    code, _, stderr, _ = _interrupt(args, tmp_path, workers)
+    assert code == 130 and stderr.splitlines() == INTERRUPTED
+    assert [p.name for p in tmp_path.iterdir()] == ["DIR"]
+    assert tree(tmp_path / "DIR") == done
+    assert run(args, tmp_path).returncode == 0
+    assert tree(tmp_path / "DIR") == done
+
+
+@needs_proc
+def test_ctrl_c_during_typesetting_ends_tex_and_leaves_nothing(tmp_path):
+    from worksheet.pdf import tex_engine
+
+    if tex_engine() is None:
+        skip_or_fail("pdflatex is not installed")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    args = ["exam", "--seed", "1", "--variants", "13", "--format", "md,pdf", "--jobs", "2", "--out", "DIR"]
+
+    def tex_runs(seen):  # two TeX runs at once: past the first student's pass, groups side by side
+        return sum(name == "pdflatex" for _, name in seen) >= 2
+
+    code, stdout, stderr, seen = _interrupt(args, tmp_path, tex_runs, env=env)
+    assert code == 130, stderr
+    assert stderr.splitlines() == INTERRUPTED and stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tmp"]
+    assert list(temp.iterdir()) == [], "a TeX run's temporary folder was left"
+    assert not any(_alive(pid) for pid, _ in seen), "pdflatex outlived the command"
+    result = subprocess.run([sys.executable, "-m", "worksheet", *args], cwd=tmp_path, capture_output=True, text=True,
+                            env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "DIR" / "sheets").glob("*.pdf"))) == 13
+    assert list(temp.iterdir()) == []

@@ -414,3 +414,95 @@ def test_command_writes_tex_and_pdf(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["walkthrough.pdf", "walkthrough.tex"]
     assert (out / "walkthrough.pdf").read_bytes().startswith(b"%PDF-")
     assert result.stderr == ""
+
+
+# ---------------------------------------------------------------- one pass from a known .aux; Ctrl-C
+
+
+def _exam_document(students: int) -> tuple[str, list[str]]:
+    """An exam's sheets and keys as ONE document, and the body tags, as typeset.py builds them."""
+    from worksheet.api import _variant, load_sheet
+    from worksheet.roster import numbered
+    from worksheet.sheetdocs import tex_document
+
+    sheet = load_sheet({"seed": 3, "bias": True}, None, None, None, 2, False, "Quiz")
+    order = []
+    for s in numbered(students):
+        v = _variant(sheet, 3, sheet.options_hash(), ("pdf",), {s.id: ""}, s)
+        order += [(f"sheet-{s.id}", v["bodies"][0]), (f"key-{s.id}", v["bodies"][1])]
+    return tex_document([body for _, body in order]), [tag for tag, _ in order]
+
+
+def test_one_pass_from_the_right_labels_gives_latexmks_bytes():
+    require_tex()
+    tex, tags = _exam_document(1)
+    reference = pdfmod.compile_pdf(tex, "exam.tex")  # latexmk: passes until the .aux settles
+    unseeded = pdfmod.compile_seeded(tex, "exam.tex")
+    assert unseeded.passes == 2 and unseeded.pdf == reference
+    labels = {f"{tag}-last": unseeded.labels[f"{tag}-last"] for tag in tags}
+    pages = sum(pdfmod.label_page(v) for v in labels.values())
+    assert pages > len(tags) and all(pdfmod.label_page(v) >= 1 for v in labels.values())
+    right = pdfmod.compile_seeded(tex, "exam.tex", labels, pages)
+    assert right.passes == 1 and right.pdf == reference
+    # A wrong page count, or a label left out, costs a second pass and changes nothing.
+    wrong = pdfmod.compile_seeded(tex, "exam.tex", {k: "{}{9}" for k in labels}, pages)
+    assert wrong.passes == 2 and wrong.pdf == reference
+    partial = pdfmod.compile_seeded(tex, "exam.tex", dict(list(labels.items())[1:]), None)
+    assert partial.passes == 2 and partial.pdf == reference
+
+
+RUNAWAY = "\\documentclass{article}\n\\begin{document}\n\\def\\forever{\\forever}\\forever\n\\end{document}\n"
+
+
+def _ctrl_c_once_tex_runs(count: int, seen: list[int]) -> None:
+    """Send SIGINT to the main thread once `count` TeX runs are going, noting their process ids."""
+    import signal
+    import threading
+
+    def watch():
+        while len(pdfmod._running) < count:
+            time.sleep(0.01)
+        seen.extend(pdfmod._running)
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _ended(pid: int) -> bool:
+    import os
+
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ctrl_c_ends_the_tex_runs_and_removes_their_folders(tmp_path, monkeypatch, workers):
+    """TeX runs in a session of its own, out of reach of the terminal's Ctrl-C: an interrupt must
+    end it (here a document that would run for the whole 900 s timeout), and remove its folder."""
+    import tempfile
+    import threading
+
+    require_tex()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    seen: list[int] = []
+    rescued = []
+
+    def rescue():  # only if the interrupt left runs going: end them, so that the test fails instead of hanging
+        rescued.append(list(pdfmod._running))
+        pdfmod.stop_all()
+
+    watchdog = threading.Timer(120, rescue)
+    watchdog.start()
+    _ctrl_c_once_tex_runs(workers, seen)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            pdfmod.each(lambda tex: pdfmod.compile_seeded(tex, "loop.tex"), [RUNAWAY] * 3, workers)
+    finally:
+        watchdog.cancel()
+    assert not rescued, "the interrupt left TeX runs going"
+    assert len(seen) == workers and all(_ended(pid) for pid in seen)
+    assert not pdfmod._running
+    assert list(tmp_path.iterdir()) == []

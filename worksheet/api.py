@@ -241,9 +241,32 @@ def exam(
     out: Path | None = None,
     force: bool = False,
     manifest: Path | None = None,
+    jobs: int | None = None,
+    progress: bool = False,
 ) -> list[Path]:
     """`worksheet exam`: one variant per student, with its key, answers.csv and manifest.json;
-    or, from an exam's manifest.json, the same exam again."""
+    or, from an exam's manifest.json, the same exam again. `jobs` processes (None: every core)
+    share the work, with the same files whatever their number; `progress` shows a bar on a
+    terminal's stderr when the exam takes more than a second."""
+    import time
+
+    from . import stages
+    from .batch import check_jobs
+    from .progress import Progress
+
+    started = time.perf_counter()
+    jobs = check_jobs(jobs)
+    with Progress(progress) as bar:
+        written = _exam(options, spec_path, roster=roster, variants=variants, level=level, points=points,
+                        problems=problems, full_solutions=full_solutions, formats=formats, out=out, force=force,
+                        manifest=manifest, jobs=jobs, bar=bar)
+    if stages.ENABLED:
+        stages.report(time.perf_counter() - started, jobs)
+    return written
+
+
+def _exam(options, spec_path, *, roster, variants, level, points, problems, full_solutions, formats, out, force,
+          manifest, jobs: int, bar) -> list[Path]:
     import json
     from functools import partial
 
@@ -253,6 +276,7 @@ def exam(
     from .grading import answers_csv
     from .output import write_folder
     from .roster import numbered, read_roster
+    from .stages import stage
 
     # Spec: the problems, the students, the exam seed, and whether the folder may be written.
     if manifest is not None:
@@ -282,17 +306,23 @@ def exam(
     job = partial(_variant, sheet, exam_seed, options_hash, formats, names_tex)
     files: dict[str, str | bytes] = {}
     expected, records, bodies, solutions = [], [], {}, {}
-    for s, v in zip(students, ordered_map(job, students)):
+    task = bar.task("variants", len(students))
+    for s, v in zip(students, ordered_map(job, students, jobs, partial(bar.advance, task))):
         files.update(v["files"])
         expected += v["expected"]
         records.append(v["record"])
         bodies[s.id] = v["bodies"]
         solutions[s.id] = v["solutions"]
 
-    # PDFs: every sheet and key typeset in ONE document, then split at each body's destination.
+    # PDFs: the sheets and keys typeset in groups of students, side by side, then split at each
+    # body's destination.
     if "pdf" in formats:
-        files.update(_exam_pdfs(students, bodies, solutions))
-    files["answers.csv"] = answers_csv(expected)
+        from .typeset import exam_pdfs
+
+        task = bar.task("typesetting", len(students))
+        files.update(exam_pdfs(students, bodies, solutions, jobs, partial(bar.advance, task)))
+    with stage("rendering"):
+        files["answers.csv"] = answers_csv(expected)
     listed = sorted(set(files) | {rel for rel in keep if rel not in files and (out / rel).is_file()})
     contents = {
         "schema": SCHEMA,
@@ -308,7 +338,9 @@ def exam(
     }
     files[MANIFEST] = json.dumps(contents, indent=2, ensure_ascii=False) + "\n"
     # Output: the folder written as a whole.
-    written = write_folder(out, dict(sorted(files.items())), keep=keep)
+    task = bar.task("writing", len(files))
+    with stage("writing"):
+        written = write_folder(out, dict(sorted(files.items())), keep=keep, advance=partial(bar.advance, task))
     if sheet.seed is None:
         print(f"worksheet: note: the exam seed was drawn at random and recorded in {out / MANIFEST}; it is the "
               "key to every variant's answers, so keep that file private", file=sys.stderr)
@@ -322,19 +354,23 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
     from .examdir import variant_code, variant_seed
     from .grading import Expected
     from .sheets import build_problems, sheet_context
+    from .stages import stage
 
     seed = variant_seed(exam_seed, s.id)
     code = variant_code(seed)
     drawn = build_problems(sheet, seed)
     person = {"id": s.id, "name": s.name, "name_tex": names_tex.get(s.id)}
-    ctx = sheet_context(sheet, drawn, {"code": code, "options_hash": options_hash}, student=person)
-    files, rendered, walks = _sheet_files(ctx, drawn, formats, {"sheet": f"sheets/{s.id}", "key": f"keys/{s.id}"},
-                                          (f"sheet-{s.id}", f"key-{s.id}"), student={"id": s.id, "name": s.name})
-    expected = [
-        Expected(s.id, s.name, code, q["label"], Decimal(a.text), a.tolerance, p.source.points)
-        for record, p in zip(ctx["problems"], drawn)
-        for q, a in zip(record["questions"], p.answers)
-    ]
+    with stage("context"):
+        ctx = sheet_context(sheet, drawn, {"code": code, "options_hash": options_hash}, student=person)
+        expected = [
+            Expected(s.id, s.name, code, q["label"], Decimal(a.text), a.tolerance, p.source.points)
+            for record, p in zip(ctx["problems"], drawn)
+            for q, a in zip(record["questions"], p.answers)
+        ]
+    with stage("rendering"):
+        files, rendered, walks = _sheet_files(ctx, drawn, formats,
+                                              {"sheet": f"sheets/{s.id}", "key": f"keys/{s.id}"},
+                                              (f"sheet-{s.id}", f"key-{s.id}"), student={"id": s.id, "name": s.name})
     record = {"id": s.id, "name": s.name, "variant": code, "seed": seed,
               "problem_seeds": [p.trace.spec.seed for p in drawn]}
     return {"files": files, "expected": expected, "record": record,
@@ -400,32 +436,6 @@ def _names_tex(students, source: str) -> dict[str, str]:
                 "shows every script), or give a Latin transcription in the roster"
             ) from None
     return out
-
-
-def _exam_pdfs(students, bodies: dict, solutions: dict) -> dict[str, bytes]:
-    from .pdfsplit import booklet, extract
-    from .sheetdocs import append_pdfs, compile_bodies, compile_full_solutions
-
-    order = [(f"sheet-{s.id}", bodies[s.id][0]) for s in students]
-    order += [(f"key-{s.id}", bodies[s.id][1]) for s in students]
-    reader, pages = compile_bodies(order, "exam.tex")
-    files: dict[str, bytes] = {}
-    keys = []
-    for s in students:
-        files[f"sheets/{s.id}.pdf"] = extract(reader, pages[f"sheet-{s.id}"])
-        key = extract(reader, pages[f"key-{s.id}"])
-        if solutions[s.id]:
-            key = append_pdfs(key, compile_full_solutions(solutions[s.id], f"solution-{s.id}"))
-        files[f"keys/{s.id}.pdf"] = key
-        keys.append(key)
-    files["sheets.pdf"] = booklet(reader, [pages[f"sheet-{s.id}"] for s in students])
-    if any(solutions.values()):
-        from .pdfsplit import booklet_of
-
-        files["keys.pdf"] = booklet_of(keys)
-    else:
-        files["keys.pdf"] = booklet(reader, [pages[f"key-{s.id}"] for s in students])
-    return files
 
 
 def grade(exam_dir: Path, responses: Path, out: Path | None = None) -> tuple[Path, list[str]]:

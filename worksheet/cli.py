@@ -143,6 +143,13 @@ Manifest = Annotated[
     Optional[Path],
     typer.Option("--manifest", help="An exam's manifest.json: write the same exam again (a reprint).", dir_okay=False),
 ]
+Jobs = Annotated[
+    Optional[int],
+    typer.Option("--jobs", help="Processes that share the work, 1 or more (default: every core); the files are "
+                 "the same whatever the number.", show_default=False),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", help="No progress bar (one shows only on a terminal, for batches "
+                                     "that take more than a second).")]
 
 
 @app.command()
@@ -204,6 +211,8 @@ def exam(
     out: Out = None,
     force: Force = False,
     manifest: Manifest = None,
+    jobs: Jobs = None,
+    quiet: Quiet = False,
 ) -> None:
     """Write one exam variant per student: sheets, keys, answers.csv and manifest.json (keep it private)."""
     from . import api
@@ -214,7 +223,7 @@ def exam(
                else api.parse_sheet_formats(format, ("md", "tex", "pdf")))
     paths = api.exam(options, spec, roster=roster, variants=variants, level=level, points=points,
                      problems=problems, full_solutions=full_solutions, formats=formats, out=out, force=force,
-                     manifest=manifest)
+                     manifest=manifest, jobs=jobs, progress=not quiet)
     typer.echo(str(paths[0].parent) if paths else "")
 
 

@@ -40,11 +40,13 @@ def write_all(files: dict[Path, str | bytes]) -> list[Path]:
     return list(files)
 
 
-def write_folder(target: Path, files: dict[str, str | bytes], keep: list[str] = ()) -> list[Path]:
+def write_folder(target: Path, files: dict[str, str | bytes], keep: list[str] = (),
+                 advance=None) -> list[Path]:
     """Write a folder of files (relative paths) as a whole: into a temporary folder beside the
     target, then renamed into place. Files of an existing target listed in `keep` are carried
     over (an instructor's grades.csv, files of formats not asked for this time); the rest of the
-    old folder goes. An error or Ctrl-C before the rename leaves the target as it was."""
+    old folder goes. An error or Ctrl-C before the rename leaves the target as it was.
+    `advance(1)` is called after each file."""
     import shutil
     import signal
 
@@ -61,6 +63,8 @@ def write_folder(target: Path, files: dict[str, str | bytes], keep: list[str] = 
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
             os.chmod(path, 0o644)
+            if advance is not None:
+                advance(1)
         for rel in keep:
             if rel not in files and (target / rel).is_file():
                 (stage / rel).parent.mkdir(parents=True, exist_ok=True)

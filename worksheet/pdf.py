@@ -1,4 +1,4 @@
-"""LaTeX -> PDF: pdflatex (through latexmk when installed) in a temporary folder, sandboxed and reproducible."""
+"""LaTeX -> PDF: pdflatex (or latexmk) in a temporary folder, sandboxed, reproducible, and ended by Ctrl-C."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable, TypeVar
 
 from .errors import RenderError
 
@@ -22,12 +24,21 @@ MAX_PASSES = 5  # without latexmk: reruns until the table of contents and longta
 
 _PDFLATEX_FLAGS = ["-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error"]
 _RERUN = re.compile(r"Rerun to get|Rerun LaTeX|Label\(s\) may have changed|Table widths have changed")
+_NEWLABEL = re.compile(r"^\\newlabel\{([^{}]+)\}\{(.*)\}$", re.M)
+_LAST_PAGE = re.compile(r"^\\gdef \\@abspage@last\{(\d+)\}$", re.M)
+_UNDEFINED = re.compile(r"^LaTeX Warning: Reference `[^']*' on page \d+ undefined", re.M)
+_LABEL_PAGE = re.compile(r"^\{[^{}]*\}\{(\d+)\}")
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
 class Compiled:
     pdf: bytes
     log: str  # the last pdflatex pass's log, for checks on overfull boxes and warnings
+    labels: dict[str, str] = field(default_factory=dict)  # label -> value ({}{3}), as the last pass wrote them
+    passes: int = 0  # pdflatex runs (0: through latexmk)
 
 
 def tex_engine() -> str | None:
@@ -63,6 +74,111 @@ def compile_latex(tex: str, name: str = "document.tex", timeout: float = TIMEOUT
         return Compiled(pdf.read_bytes(), _read_log(folder, stem))
 
 
+def compile_seeded(tex: str, name: str = "document.tex", labels: dict[str, str] | None = None,
+                   pages: int | None = None, first_pass: Callable[[dict[str, str]], None] | None = None,
+                   timeout: float = TIMEOUT) -> Compiled:
+    """The PDF of a document by pdflatex alone, in ONE pass when `labels` gives the value of every
+    label it refers to (label -> what \\newlabel records for it: {}{3} for page 3) and `pages`
+    its page count: the pass starts from an .aux that defines them, as the last of latexmk's
+    passes starts from the .aux of the pass before. When the pass writes other values, or refers
+    to a label not given, it runs again from the .aux it wrote, until that stops changing: the
+    same fixed point as latexmk's, so the same bytes. Without `labels`, two passes or more.
+    `first_pass` is called with the labels the first pass wrote."""
+    if tex_engine() is None:
+        raise RenderError(f"PDF output needs pdflatex, which is not installed: {INSTALL_HINT}; "
+                          "or ask for --format md,tex")
+    stem = re.sub(r"[^A-Za-z0-9_-]", "_", Path(name).stem) or "document"
+    with tempfile.TemporaryDirectory(prefix="worksheet-tex-") as tmp:
+        folder = Path(tmp)
+        (folder / f"{stem}.tex").write_bytes(tex.encode("utf-8"))
+        aux = folder / f"{stem}.aux"
+        seeded = None
+        if labels:
+            lines = ["\\relax ", *(f"\\newlabel{{{k}}}{{{v}}}" for k, v in labels.items())]
+            if pages is not None:
+                lines.append(f"\\gdef \\@abspage@last{{{pages}}}")
+            seeded = "\n".join(lines) + "\n"
+            aux.write_text(seeded, encoding="utf-8")
+        env = _environment()
+        before = seeded  # the .aux the pass starts from (None: none)
+        for n in range(1, MAX_PASSES + 1):
+            _run(["pdflatex", *_PDFLATEX_FLAGS, f"{stem}.tex"], folder, env, timeout, stem)
+            written = aux.read_text(encoding="utf-8", errors="replace") if aux.is_file() else ""
+            log = _read_log(folder, stem)
+            found = dict(_NEWLABEL.findall(written))
+            if n == 1 and first_pass is not None:
+                first_pass(found)
+            if seeded is not None and before is seeded:
+                # From the given labels: right when the pass wrote the same values for them and
+                # the same page count, and referred to no label left out.
+                last = _LAST_PAGE.search(written)
+                done = (all(found.get(k) == v for k, v in labels.items()) and not _UNDEFINED.search(log)
+                        and (pages is None or (last is not None and int(last.group(1)) == pages)))
+            else:
+                done = written == before  # latexmk's test: the .aux did not change
+            if done:
+                break
+            before = written
+        else:
+            raise RenderError(f"the cross-references of {name} did not settle in {MAX_PASSES} pdflatex passes")
+        pdf = folder / f"{stem}.pdf"
+        if not pdf.is_file():
+            raise RenderError(f"pdflatex produced no PDF for {name}")
+        return Compiled(pdf.read_bytes(), log, found, n)
+
+
+def label_page(value: str) -> int | None:
+    """The page of a label's value as \\newlabel records it ({1}{3}: page 3)."""
+    m = _LABEL_PAGE.match(value)
+    return int(m.group(1)) if m else None
+
+
+def each(fn: Callable[[T], R], items: Iterable[T], workers: int, on_stop: Callable[[], None] | None = None) -> list[R]:
+    """[fn(x) for x in items] on `workers` threads, for TeX runs (each its own process). On
+    Ctrl-C or an error, every TeX run still going is ended and every thread has finished, its
+    temporary folder removed, before this returns; `on_stop` is called first, to release items
+    that wait for another one."""
+    from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+
+    items = list(items)
+    if workers < 2 or len(items) < 2:
+        return [fn(x) for x in items]
+    pool = ThreadPoolExecutor(max_workers=min(workers, len(items)), thread_name_prefix="worksheet-tex")
+    futures = []
+    try:
+        for x in items:
+            futures.append(pool.submit(fn, x))
+        wait(futures, return_when=FIRST_EXCEPTION)
+        return [f.result() for f in futures]
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        if on_stop is not None:
+            on_stop()
+        # A thread may start its next pass between two kills: kill until every thread is done.
+        while not all(f.done() for f in futures):
+            stop_all()
+            wait(futures, timeout=0.05)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+_running: set[int] = set()  # process groups of the TeX runs going on now
+_running_lock = threading.Lock()
+
+
+def stop_all() -> None:
+    """End every TeX run going on now (they run in sessions of their own, out of reach of Ctrl-C)."""
+    with _running_lock:
+        groups = list(_running)
+    for pid in groups:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
 def _environment() -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -81,14 +197,31 @@ def _run(command: list[str], folder: Path, env: dict[str, str], timeout: float, 
     # A session of its own, so a timeout ends pdflatex as well as latexmk.
     proc = subprocess.Popen(command, cwd=folder, env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    with _running_lock:
+        _running.add(proc.pid)
     try:
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
+        _kill(proc)
         raise RenderError(f"pdflatex did not finish within {timeout:g} seconds") from None
+    except BaseException:
+        # Ctrl-C: the TeX run did not get the signal (its own session), so it is ended here,
+        # before its temporary folder is removed.
+        _kill(proc)
+        raise
+    finally:
+        with _running_lock:
+            _running.discard(proc.pid)
     if proc.returncode != 0:
         raise RenderError(_failure(_read_log(folder, stem), output.decode("utf-8", "replace")))
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.communicate()
 
 
 def _read_log(folder: Path, stem: str) -> str:

@@ -1,4 +1,4 @@
-"""One compiled PDF into many, split at named destinations, and booklets whose parts start on odd pages."""
+"""Compiled PDFs into many, split at named destinations, and booklets whose parts start on odd pages."""
 
 from __future__ import annotations
 
@@ -50,12 +50,13 @@ def extract(reader, pages: range) -> bytes:
     return _bytes(writer)
 
 
-def booklet(reader, parts: list[range]) -> bytes:
-    """The parts one after the other, a blank page after each odd-length part so that every part
-    starts on a right-hand (odd) page when printed double-sided."""
+def booklet(parts: list[tuple[object, range]]) -> bytes:
+    """The parts (a reader and its pages: one compiled PDF or several) one after the other, a
+    blank page after each odd-length part so that every part starts on a right-hand (odd) page
+    when printed double-sided."""
     writer = _writer()
     count = 0
-    for pages in parts:
+    for reader, pages in parts:
         for n in pages:
             writer.add_page(reader.pages[n])
         count += len(pages)
@@ -76,15 +77,5 @@ def booklet_of(pdfs: list[bytes]) -> bytes:
     """`booklet` of separate PDFs."""
     from pypdf import PdfReader
 
-    writer = _writer()
-    count = 0
-    for data in pdfs:
-        pages = PdfReader(io.BytesIO(data)).pages
-        for page in pages:
-            writer.add_page(page)
-        count += len(pages)
-        if count % 2:
-            box = pages[-1].mediabox
-            writer.add_blank_page(width=box.width, height=box.height)
-            count += 1
-    return _bytes(writer)
+    readers = [PdfReader(io.BytesIO(data)) for data in pdfs]
+    return booklet([(r, range(len(r.pages))) for r in readers])

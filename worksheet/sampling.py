@@ -8,6 +8,7 @@ import math
 from .calculator import Trace, calculate
 from .errors import NumericError, SpecError
 from .spec import GivenValues, NetworkSpec, Values, check_target
+from .stages import stage
 
 MAX_ATTEMPTS = 1000
 
@@ -103,7 +104,8 @@ def draw_problem(spec: NetworkSpec, given: GivenValues) -> tuple[Values, Trace]:
     (deterministically, by attempt number) until the problem is not degenerate."""
     if given.is_complete(spec):
         values = draw_values(spec, given, 0)
-        return values, calculate(spec, values)
+        with stage("calculation"):
+            return values, calculate(spec, values)
     if spec.seed is None:
         raise SpecError("some values are not given and there is no seed to draw them from; give --seed N")
     first = None
@@ -111,7 +113,8 @@ def draw_problem(spec: NetworkSpec, given: GivenValues) -> tuple[Values, Trace]:
         values = draw_values(spec, given, attempt)
         check_target(spec, values.target)
         try:
-            trace = calculate(spec, values)
+            with stage("calculation"):
+                trace = calculate(spec, values)
         except NumericError as exc:
             # Deep linear or ReLU layers can drive a drawn output to exactly 0 or 1, where bce and
             # cross_entropy have no finite dE/do: such a draw is as unfit as a degenerate one.

@@ -130,17 +130,12 @@ def append_pdfs(first: bytes, others: list[bytes]) -> bytes:
 
 
 def compile_full_solutions(texs: list[str], stem: str) -> list[bytes]:
-    """The walkthrough PDFs, compiled side by side (each is a TeX run of its own)."""
-    import os
-    from concurrent.futures import ThreadPoolExecutor
+    """The walkthrough PDFs, compiled side by side on every core (each is a TeX run of its own)."""
+    from .batch import available_cores
+    from .pdf import compile_pdf, each
 
-    from .pdf import compile_pdf
-
-    if not texs:
-        return []
-    workers = max(1, min(len(texs), os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda nt: compile_pdf(nt[1], name=f"{stem}-{nt[0]}.tex"), enumerate(texs, start=1)))
+    return each(lambda nt: compile_pdf(nt[1], name=f"{stem}-{nt[0]}.tex"), enumerate(texs, start=1),
+                available_cores())
 
 
 # ---------------------------------------------------------------- key JSON

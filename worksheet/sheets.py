@@ -19,6 +19,7 @@ from .numbers import decimals_for, fmt, fmt_given, operand
 from .questions import Answer, Quantity, answer, choose, labels, well_posed
 from .sampling import Stream, derive_seed, draw_problem
 from .sheetspec import ProblemSpec, SheetSpec
+from .stages import stage
 
 MAX_REDRAWS = 50
 LEVEL_TITLES = {
@@ -54,19 +55,21 @@ def build_problem(source: ProblemSpec, number: int, sheet_seed: int) -> Problem:
     for attempt in range(MAX_REDRAWS):
         seed = base if attempt == 0 else derive_seed(base, "redraw", attempt)
         spec = replace(source.spec, seed=seed)
-        trace = draw_problem(spec, source.given)[1]
-        try:
-            rg = ranges(trace)
-        except Unbounded:
-            continue
-        found: dict[Quantity, Answer] = {}
+        with stage("sampling"):
+            trace = draw_problem(spec, source.given)[1]
+        with stage("questions"):
+            try:
+                rg = ranges(trace)
+            except Unbounded:
+                continue
+            found: dict[Quantity, Answer] = {}
 
-        def ok(q: Quantity) -> bool:
-            if q not in found:
-                found[q] = answer(trace, rg, q)
-            return well_posed(found[q])
+            def ok(q: Quantity) -> bool:
+                if q not in found:
+                    found[q] = answer(trace, rg, q)
+                return well_posed(found[q])
 
-        chosen = choose(spec, source.level, Stream("questions", seed), ok)
+            chosen = choose(spec, source.level, Stream("questions", seed), ok)
         if chosen is not None:
             return Problem(number, source, trace, tuple(found[q] for q in chosen),
                            tuple(labels(len(chosen), number)))

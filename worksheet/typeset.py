@@ -1,0 +1,125 @@
+"""An exam's PDFs: students typeset in groups on every core, each sheet and key cut out at its destination."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Callable
+
+# Students per group at least: a TeX run spends about 0.2 s on the preamble before the first
+# body, so small groups would spend more time loading than typesetting.
+GROUP_MIN = 6
+# Groups besides the first at most: enough for 8 cores, and every group's PDF brings its own
+# copy of the fonts into sheets.pdf and keys.pdf (about 200 kB each).
+GROUPS_MAX = 8
+
+
+def student_groups(n: int) -> list[range]:
+    """Which students are typeset together, as ranges of roster positions: the first student
+    alone, whose first pass tells every other group how many pages a sheet and a key take, then
+    the rest in up to GROUPS_MAX groups of GROUP_MIN students or more. The grouping follows the
+    number of students alone, never the cores, so that --jobs changes no byte of any PDF."""
+    if n <= 1:
+        return [range(n)] if n else []
+    rest = n - 1
+    k = max(1, min(GROUPS_MAX, rest // GROUP_MIN))
+    bounds = [1 + rest * g // k for g in range(k + 1)]
+    return [range(0, 1), *(range(a, b) for a, b in zip(bounds, bounds[1:]))]
+
+
+class _PageCounts:
+    """What the groups typeset so far say a sheet's and a key's last-page label is, so that the
+    next group's single pdflatex pass can start from it (sheets of one exam nearly always have
+    the same number of pages, and so do keys)."""
+
+    def __init__(self):
+        self.known = threading.Event()
+        self._seen = {"sheet": Counter(), "key": Counter()}
+        self._lock = threading.Lock()
+
+    def learn(self, labels: dict[str, str]) -> None:
+        with self._lock:
+            for label, value in labels.items():
+                kind = label.split("-", 1)[0]
+                if kind in self._seen and label.endswith("-last"):
+                    self._seen[kind][value] += 1
+        self.known.set()
+
+    def guess(self, tags: list[str]) -> tuple[dict[str, str] | None, int | None]:
+        """Each tag's last-page label and the group's page count, or (None, None) before anything is known."""
+        from .pdf import label_page
+
+        with self._lock:
+            common = {kind: seen.most_common(1)[0][0] for kind, seen in self._seen.items() if seen}
+        if any(tag.split("-", 1)[0] not in common for tag in tags):
+            return None, None
+        labels = {f"{tag}-last": common[tag.split("-", 1)[0]] for tag in tags}
+        pages = [label_page(v) for v in labels.values()]
+        return labels, (sum(pages) if None not in pages else None)
+
+
+def exam_pdfs(students, bodies: dict[str, tuple[str, str]], solutions: dict[str, list[str]], jobs: int,
+              advance: Callable[[int], None] | None = None) -> dict[str, bytes]:
+    """sheets/<id>.pdf, keys/<id>.pdf (with the full solutions appended), sheets.pdf and keys.pdf."""
+    from . import stages
+    from .pdf import compile_pdf, compile_seeded, each
+    from .pdfsplit import booklet, booklet_of, extract, page_ranges
+    from .sheetdocs import append_pdfs, tex_document
+
+    step = advance or (lambda n: None)
+    counts = _PageCounts()
+    groups = student_groups(len(students))
+
+    def typeset_group(number: int):
+        members = [students[i] for i in groups[number]]
+        order = [(f"{part}-{s.id}", bodies[s.id][n]) for s in members for n, part in enumerate(("sheet", "key"))]
+        tags = [tag for tag, _ in order]
+        try:
+            if number > 0:
+                counts.known.wait()
+            labels, pages = counts.guess(tags)
+            compiled = compile_seeded(tex_document([body for _, body in order]), f"exam-{number + 1}.tex",
+                                      labels, pages, first_pass=counts.learn)
+        finally:
+            # learn() has released the other groups after the first pass; if that pass failed,
+            # they go on without a guess (and are stopped with it).
+            counts.known.set()
+        # Cut out here, on this thread, while other groups are still being typeset.
+        reader, ranges = page_ranges(compiled.pdf, tags)
+        cut = {tag: (reader, ranges[tag], extract(reader, ranges[tag])) for tag in tags}
+        step(len(members))
+        return cut
+
+    def typeset_solution(job: tuple[str, int, str]):
+        sid, n, tex = job
+        return compile_pdf(tex, name=f"solution-{sid}-{n}.tex")
+
+    def typeset(job):
+        return typeset_group(job) if isinstance(job, int) else typeset_solution(job)
+
+    # The groups first, the first student's at the head; then the full solutions, each a document.
+    work: list = list(range(len(groups)))
+    work += [(s.id, n, tex) for s in students for n, tex in enumerate(solutions.get(s.id) or (), start=1)]
+    with stages.stage("typesetting"):
+        results = each(typeset, work, jobs, on_stop=counts.known.set)
+    parts: dict[str, tuple] = {}
+    for r in results[:len(groups)]:
+        parts.update(r)
+    appended: dict[str, list[bytes]] = {}
+    for (sid, _, _), pdf in zip(work[len(groups):], results[len(groups):]):
+        appended.setdefault(sid, []).append(pdf)
+
+    with stages.stage("pdf split"):
+        files: dict[str, bytes] = {}
+        keys = []
+        for s in students:
+            files[f"sheets/{s.id}.pdf"] = parts[f"sheet-{s.id}"][2]
+            key = parts[f"key-{s.id}"][2]
+            if s.id in appended:
+                key = append_pdfs(key, appended[s.id])
+            files[f"keys/{s.id}.pdf"] = key
+            keys.append(key)
+        files["sheets.pdf"] = booklet([parts[f"sheet-{s.id}"][:2] for s in students])
+        files["keys.pdf"] = (booklet_of(keys) if appended else
+                             booklet([parts[f"key-{s.id}"][:2] for s in students]))
+    return files
