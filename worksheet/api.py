@@ -158,7 +158,7 @@ def load_sheet(options: dict[str, Any], spec_path: Path | None, level: str | Non
 
 
 def _sheet_files(ctx: dict, problems, formats: tuple[str, ...], names: dict[str, str], tags: tuple[str, str],
-                 student: dict | None = None):
+                 student: dict | None = None, engine: str = "pdflatex"):
     """One sheet and its key in memory: file name -> content (PDFs aside), the LaTeX bodies to
     compile, and the full-solution walkthroughs (LaTeX) of the key."""
     from .sheetdocs import (add_full_solutions, full_solution_tex, key_json, render_pair, tex_document,
@@ -177,8 +177,8 @@ def _sheet_files(ctx: dict, problems, formats: tuple[str, ...], names: dict[str,
         files[f"{names['sheet']}.md"] = r.sheet_md
         files[f"{names['key']}.md"] = r.key_md if key_ctx is ctx else render_pair(key_ctx, *tags, ("md",)).key_md
     if "tex" in formats:
-        files[f"{names['sheet']}.tex"] = tex_document([r.sheet_body])
-        files[f"{names['key']}.tex"] = tex_document([r.key_body])
+        files[f"{names['sheet']}.tex"] = tex_document([r.sheet_body], engine)
+        files[f"{names['key']}.tex"] = tex_document([r.key_body], engine)
         for n, tex in enumerate(solutions, start=1):
             files[f"{names['key']}-solution-{n}.tex"] = tex
     if "json" in formats:
@@ -296,14 +296,14 @@ def _exam(options, spec_path, *, roster, variants, level, points, problems, full
         students = read_roster(roster) if roster is not None else numbered(variants)
         source = f"roster {roster}" if roster is not None else "--variants"
     formats = formats or ("md", "tex", "pdf")
-    names_tex = _names_tex(students, source) if {"tex", "pdf"} & set(formats) else {}
+    names_tex, engine = _names_tex(students, source, formats) if {"tex", "pdf"} & set(formats) else ({}, "pdflatex")
     exam_seed = sheet.seed if sheet.seed is not None else new_seed()
     options_hash = sheet.options_hash()
     out = Path("output") / slug(sheet.title) if out is None else Path(out)
     keep = check_folder(out, exam_seed, options_hash, [s.id for s in students], force)
 
     # Per student: the variant drawn once, its sheet and key rendered in memory (on every core).
-    job = partial(_variant, sheet, exam_seed, options_hash, formats, names_tex)
+    job = partial(_variant, sheet, exam_seed, options_hash, formats, names_tex, engine=engine)
     files: dict[str, str | bytes] = {}
     expected, records, bodies, solutions = [], [], {}, {}
     task = bar.task("variants", len(students))
@@ -320,7 +320,7 @@ def _exam(options, spec_path, *, roster, variants, level, points, problems, full
         from .typeset import exam_pdfs
 
         task = bar.task("typesetting", len(students))
-        files.update(exam_pdfs(students, bodies, solutions, jobs, partial(bar.advance, task)))
+        files.update(exam_pdfs(students, bodies, solutions, jobs, partial(bar.advance, task), engine))
     with stage("rendering"):
         files["answers.csv"] = answers_csv(expected)
     listed = sorted(set(files) | {rel for rel in keep if rel not in files and (out / rel).is_file()})
@@ -347,7 +347,8 @@ def _exam(options, spec_path, *, roster, variants, level, points, problems, full
     return written
 
 
-def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...], names_tex: dict[str, str], s):
+def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...], names_tex: dict[str, str], s,
+             engine: str = "pdflatex"):
     """One student's variant: drawn once, its sheet and key rendered in memory."""
     from decimal import Decimal
 
@@ -370,7 +371,8 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
     with stage("rendering"):
         files, rendered, walks = _sheet_files(ctx, drawn, formats,
                                               {"sheet": f"sheets/{s.id}", "key": f"keys/{s.id}"},
-                                              (f"sheet-{s.id}", f"key-{s.id}"), student={"id": s.id, "name": s.name})
+                                              (f"sheet-{s.id}", f"key-{s.id}"), student={"id": s.id, "name": s.name},
+                                              engine=engine)
     record = {"id": s.id, "name": s.name, "variant": code, "seed": seed,
               "problem_seeds": [p.trace.spec.seed for p in drawn]}
     return {"files": files, "expected": expected, "record": record,
@@ -415,27 +417,33 @@ def _from_manifest(path: Path):
     return sheet, students, formats or None
 
 
-def _names_tex(students, source: str) -> dict[str, str]:
-    """Each name as LaTeX text; one error naming the first student pdflatex cannot typeset."""
-    import unicodedata
-
-    from .errors import InputFileError
-    from .sheets import tex_name
+def _names_tex(students, source: str, formats: tuple[str, ...]) -> tuple[dict[str, str], str]:
+    """Each name as LaTeX text, and the engine of the sheets: pdflatex with T1 fonts, or lualatex
+    (with fallback fonts) when a name has a character T1 cannot set. Then the PDFs need lualatex
+    and its fonts: one error naming the first such student when they are missing."""
+    from .errors import RenderError
+    from .sheets import tex_name, tex_name_unicode
 
     out = {}
+    first = None
     for s in students:
         try:
             out[s.id] = tex_name(s.name)
-        except ValueError as exc:
-            ch = str(exc)
-            script = unicodedata.name(ch, f"U+{ord(ch):04X}").split(" ")[0].title()
-            where = f"{source} line {s.line}" if s.line else source
-            raise InputFileError(
-                f"{where}: the name of student {s.id} ({s.name}) has {script} characters such as {ch!r}, which "
-                "pdflatex with the T1 fonts of the tex and pdf formats cannot typeset; use --format md (Markdown "
-                "shows every script), or give a Latin transcription in the roster"
-            ) from None
-    return out
+        except ValueError:
+            first = first or s
+    if first is None:
+        return out, "pdflatex"
+    if "pdf" in formats:
+        from .pdf import LUALATEX_INSTALL_HINT, lualatex_missing
+
+        missing = lualatex_missing()
+        if missing is not None:
+            where = f"{source} line {first.line}" if first.line else source
+            raise RenderError(
+                f"{where}: the name of student {first.id} ({first.name}) needs lualatex for the pdf format, and "
+                f"{missing} is not installed: {LUALATEX_INSTALL_HINT}; or use --format md"
+            )
+    return {s.id: tex_name_unicode(s.name) for s in students}, "lualatex"
 
 
 def grade(exam_dir: Path, responses: Path, out: Path | None = None) -> tuple[Path, list[str]]:

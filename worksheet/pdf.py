@@ -23,6 +23,11 @@ TIMEOUT = 900  # seconds for the whole compilation; the largest network takes we
 MAX_PASSES = 5  # without latexmk: reruns until the table of contents and longtable widths settle
 
 _PDFLATEX_FLAGS = ["-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error"]
+_LUALATEX_FLAGS = ["--no-shell-escape", "--interaction=nonstopmode", "--halt-on-error"]
+# lualatex, for sheets with names in scripts pdflatex's T1 fonts cannot set, and the fonts that
+# sheets.tex.j2 falls back to for them.
+LUALATEX_FONTS = ("AR PL UMing CN", "DejaVu Serif")
+LUALATEX_INSTALL_HINT = "install lualatex and its fonts (Debian: apt-get install texlive-luatex fonts-arphic-uming fonts-dejavu-core)"
 _RERUN = re.compile(r"Rerun to get|Rerun LaTeX|Label\(s\) may have changed|Table widths have changed")
 _NEWLABEL = re.compile(r"^\\newlabel\{([^{}]+)\}\{(.*)\}$", re.M)
 _LAST_PAGE = re.compile(r"^\\gdef \\@abspage@last\{(\d+)\}$", re.M)
@@ -41,52 +46,81 @@ class Compiled:
     passes: int = 0  # pdflatex runs (0: through latexmk)
 
 
-def tex_engine() -> str | None:
-    """Path of pdflatex, or None when no TeX engine is installed."""
-    return shutil.which("pdflatex")
+def tex_engine(engine: str = "pdflatex") -> str | None:
+    """Path of pdflatex (or `engine`), or None when it is not installed."""
+    return shutil.which(engine)
 
 
-def compile_pdf(tex: str, name: str = "document.tex", timeout: float = TIMEOUT) -> bytes:
+def lualatex_missing() -> str | None:
+    """What lualatex sheets need and this machine lacks (lualatex, or one of LUALATEX_FONTS), or None."""
+    if shutil.which("lualatex") is None or shutil.which("luaotfload-tool") is None:
+        return "lualatex"
+    for font in LUALATEX_FONTS:
+        try:
+            found = subprocess.run(["luaotfload-tool", f"--find={font}"], capture_output=True, text=True,
+                                   stdin=subprocess.DEVNULL, timeout=120)
+        except (OSError, subprocess.TimeoutExpired):
+            return "lualatex"
+        if f'Font "{font}" found!' not in found.stdout + found.stderr:
+            return f"the font {font}"
+    return None
+
+
+def _flags(engine: str) -> list[str]:
+    if engine not in ("pdflatex", "lualatex"):
+        raise ValueError(f"unknown TeX engine {engine!r}")
+    return _LUALATEX_FLAGS if engine == "lualatex" else _PDFLATEX_FLAGS
+
+
+def _check_engine(engine: str) -> None:
+    if tex_engine(engine) is None:
+        hint = LUALATEX_INSTALL_HINT if engine == "lualatex" else INSTALL_HINT
+        raise RenderError(f"PDF output needs {engine}, which is not installed: {hint}; or ask for --format md,tex")
+
+
+def compile_pdf(tex: str, name: str = "document.tex", timeout: float = TIMEOUT, engine: str = "pdflatex") -> bytes:
     """The PDF of a LaTeX document; a RenderError (and no file anywhere) when it does not compile."""
-    return compile_latex(tex, name, timeout).pdf
+    return compile_latex(tex, name, timeout, engine).pdf
 
 
-def compile_latex(tex: str, name: str = "document.tex", timeout: float = TIMEOUT) -> Compiled:
-    if tex_engine() is None:
-        raise RenderError(f"PDF output needs pdflatex, which is not installed: {INSTALL_HINT}; "
-                          "or ask for --format md,tex")
+def compile_latex(tex: str, name: str = "document.tex", timeout: float = TIMEOUT,
+                  engine: str = "pdflatex") -> Compiled:
+    flags = _flags(engine)
+    _check_engine(engine)
     stem = re.sub(r"[^A-Za-z0-9_-]", "_", Path(name).stem) or "document"
     with tempfile.TemporaryDirectory(prefix="worksheet-tex-") as tmp:
         folder = Path(tmp)
         (folder / f"{stem}.tex").write_bytes(tex.encode("utf-8"))
         env = _environment()
         if shutil.which("latexmk") is not None:
-            _run(["latexmk", "-norc", "-pdf", f"-pdflatex=pdflatex {' '.join(_PDFLATEX_FLAGS)} %O %S",
-                  f"{stem}.tex"], folder, env, timeout, stem)
+            mode = ["-pdflua", f"-lualatex=lualatex {' '.join(flags)} %O %S"] if engine == "lualatex" else [
+                "-pdf", f"-pdflatex=pdflatex {' '.join(flags)} %O %S"]
+            _run(["latexmk", "-norc", *mode, f"{stem}.tex"], folder, env, timeout, stem, engine)
         else:
             for n in range(MAX_PASSES):
-                _run(["pdflatex", *_PDFLATEX_FLAGS, f"{stem}.tex"], folder, env, timeout, stem)
+                _run([engine, *flags, f"{stem}.tex"], folder, env, timeout, stem, engine)
                 if n >= 1 and not _RERUN.search(_read_log(folder, stem)):
                     break
         pdf = folder / f"{stem}.pdf"
         if not pdf.is_file():
-            raise RenderError(f"pdflatex produced no PDF for {name}")
-        return Compiled(pdf.read_bytes(), _read_log(folder, stem))
+            raise RenderError(f"{engine} produced no PDF for {name}")
+        log = _read_log(folder, stem)
+        _check_glyphs(log, name, engine)
+        return Compiled(pdf.read_bytes(), log)
 
 
 def compile_seeded(tex: str, name: str = "document.tex", labels: dict[str, str] | None = None,
                    pages: int | None = None, first_pass: Callable[[dict[str, str]], None] | None = None,
-                   timeout: float = TIMEOUT) -> Compiled:
-    """The PDF of a document by pdflatex alone, in ONE pass when `labels` gives the value of every
+                   timeout: float = TIMEOUT, engine: str = "pdflatex") -> Compiled:
+    """The PDF of a document by pdflatex (or `engine`: lualatex) alone, in ONE pass when `labels` gives the value of every
     label it refers to (label -> what \\newlabel records for it: {}{3} for page 3) and `pages`
     its page count: the pass starts from an .aux that defines them, as the last of latexmk's
     passes starts from the .aux of the pass before. When the pass writes other values, or refers
     to a label not given, it runs again from the .aux it wrote, until that stops changing: the
     same fixed point as latexmk's, so the same bytes. Without `labels`, two passes or more.
     `first_pass` is called with the labels the first pass wrote."""
-    if tex_engine() is None:
-        raise RenderError(f"PDF output needs pdflatex, which is not installed: {INSTALL_HINT}; "
-                          "or ask for --format md,tex")
+    flags = _flags(engine)
+    _check_engine(engine)
     stem = re.sub(r"[^A-Za-z0-9_-]", "_", Path(name).stem) or "document"
     with tempfile.TemporaryDirectory(prefix="worksheet-tex-") as tmp:
         folder = Path(tmp)
@@ -102,7 +136,7 @@ def compile_seeded(tex: str, name: str = "document.tex", labels: dict[str, str] 
         env = _environment()
         before = seeded  # the .aux the pass starts from (None: none)
         for n in range(1, MAX_PASSES + 1):
-            _run(["pdflatex", *_PDFLATEX_FLAGS, f"{stem}.tex"], folder, env, timeout, stem)
+            _run([engine, *flags, f"{stem}.tex"], folder, env, timeout, stem, engine)
             written = aux.read_text(encoding="utf-8", errors="replace") if aux.is_file() else ""
             log = _read_log(folder, stem)
             found = dict(_NEWLABEL.findall(written))
@@ -120,10 +154,11 @@ def compile_seeded(tex: str, name: str = "document.tex", labels: dict[str, str] 
                 break
             before = written
         else:
-            raise RenderError(f"the cross-references of {name} did not settle in {MAX_PASSES} pdflatex passes")
+            raise RenderError(f"the cross-references of {name} did not settle in {MAX_PASSES} {engine} passes")
         pdf = folder / f"{stem}.pdf"
         if not pdf.is_file():
-            raise RenderError(f"pdflatex produced no PDF for {name}")
+            raise RenderError(f"{engine} produced no PDF for {name}")
+        _check_glyphs(log, name, engine)
         return Compiled(pdf.read_bytes(), log, found, n)
 
 
@@ -185,7 +220,7 @@ def _environment() -> dict[str, str]:
         # kpathsea's paranoid mode: no reading or writing outside the temporary folder and the
         # TeX tree (no absolute paths, no .. and no dot files), and no shell escape at all.
         openin_any="p", openout_any="p", shell_escape="f",
-        # Reproducible output: pdfTeX takes every date from here (the template also omits them).
+        # Reproducible output: pdfTeX and LuaTeX take every date from here (the template also omits them).
         SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1",
         # Unwrapped log lines, so an error's message and its l.NNN line are read whole.
         max_print_line="10000", error_line="254", half_error_line="238",
@@ -193,7 +228,8 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def _run(command: list[str], folder: Path, env: dict[str, str], timeout: float, stem: str) -> None:
+def _run(command: list[str], folder: Path, env: dict[str, str], timeout: float, stem: str,
+         engine: str = "pdflatex") -> None:
     # A session of its own, so a timeout ends pdflatex as well as latexmk.
     proc = subprocess.Popen(command, cwd=folder, env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
@@ -203,7 +239,7 @@ def _run(command: list[str], folder: Path, env: dict[str, str], timeout: float, 
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill(proc)
-        raise RenderError(f"pdflatex did not finish within {timeout:g} seconds") from None
+        raise RenderError(f"{engine} did not finish within {timeout:g} seconds") from None
     except BaseException:
         # Ctrl-C: the TeX run did not get the signal (its own session), so it is ended here,
         # before its temporary folder is removed.
@@ -213,7 +249,23 @@ def _run(command: list[str], folder: Path, env: dict[str, str], timeout: float, 
         with _running_lock:
             _running.discard(proc.pid)
     if proc.returncode != 0:
-        raise RenderError(_failure(_read_log(folder, stem), output.decode("utf-8", "replace")))
+        raise RenderError(_failure(_read_log(folder, stem), output.decode("utf-8", "replace"), engine))
+
+
+_MISSING = re.compile(r"Missing character: There is no (.+?) \(U\+([0-9A-F]+)\)")
+
+
+def _check_glyphs(log: str, name: str, engine: str) -> None:
+    """LuaTeX only warns when no font has a character and leaves it out of the PDF: an error here,
+    so no name is printed with letters missing."""
+    if engine != "lualatex":
+        return
+    m = _MISSING.search(log)
+    if m:
+        raise RenderError(
+            f"{name}: no installed font has the character {m.group(1)} (U+{m.group(2)}), so the PDF would "
+            "leave it out; use --format md,tex, or spell the name without it"
+        )
 
 
 def _kill(proc: subprocess.Popen) -> None:
@@ -229,12 +281,12 @@ def _read_log(folder: Path, stem: str) -> str:
     return log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
 
 
-def _failure(log: str, output: str) -> str:
+def _failure(log: str, output: str, engine: str = "pdflatex") -> str:
     """The first TeX error of the log: its '! ...' line and the l.NNN line that locates it."""
     lines = log.splitlines()
     for n, line in enumerate(lines):
         if line.startswith("! "):
             where = next((m.group(0) for m in map(re.compile(r"^l\.\d+.*").match, lines[n + 1:n + 40]) if m), None)
-            return f"pdflatex failed: {line}" + (f" ({where.strip()})" if where else "")
+            return f"{engine} failed: {line}" + (f" ({where.strip()})" if where else "")
     tail = [line for line in output.splitlines() if line.strip()][-1:] or ["no log written"]
-    return f"pdflatex failed: {tail[0].strip()}"
+    return f"{engine} failed: {tail[0].strip()}"

@@ -43,10 +43,12 @@ def render_pair(ctx: dict[str, Any], sheet_tag: str, key_tag: str, formats: tupl
     return Rendered(sheet_md, key_md, sheet_body, key_body)
 
 
-def tex_document(bodies: list[str]) -> str:
+def tex_document(bodies: list[str], engine: str = "pdflatex") -> str:
+    """The document of `bodies` for `engine`: pdflatex with T1 fonts, or lualatex with fontspec
+    and fallback fonts when a student's name is in a script T1 cannot set."""
     from .render import render_latex
 
-    return render_latex("sheets.tex.j2", {"bodies": bodies, "version": __version__})
+    return render_latex("sheets.tex.j2", {"bodies": bodies, "version": __version__, "engine": engine})
 
 
 def compile_bodies(bodies: list[tuple[str, str]], name: str) -> tuple[object, dict[str, range]]:

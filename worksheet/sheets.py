@@ -139,6 +139,28 @@ def tex_name(name: str) -> str:
     return "".join(out)
 
 
+def tex_name_unicode(name: str) -> str:
+    """A person's name for the lualatex variant of sheets.tex.j2, in any script: every character
+    as it is, in the \\namefont group (Latin Modern with fallback fonts), with the TeX specials
+    escaped and ligature pairs broken as the `tex` filter does."""
+    import unicodedata
+
+    from .render import _LIGATURE_PAIRS, _TEX_SPECIAL
+
+    name = unicodedata.normalize("NFC", name)
+    out = []
+    for n, ch in enumerate(name):
+        if ch in _TEX_SPECIAL:
+            out.append(_TEX_SPECIAL[ch])
+        elif ch in "\t\n\r\f\v":
+            out.append(" ")
+        else:
+            out.append(ch)
+            if name[n:n + 2] in _LIGATURE_PAIRS:
+                out.append("{}")
+    return "{\\namefont " + "".join(out) + "}"
+
+
 def _refused(ch: str) -> bool:
     from .errors import RenderError
     from .render import tex_escape

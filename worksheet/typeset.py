@@ -59,8 +59,9 @@ class _PageCounts:
 
 
 def exam_pdfs(students, bodies: dict[str, tuple[str, str]], solutions: dict[str, list[str]], jobs: int,
-              advance: Callable[[int], None] | None = None) -> dict[str, bytes]:
-    """sheets/<id>.pdf, keys/<id>.pdf (with the full solutions appended), sheets.pdf and keys.pdf."""
+              advance: Callable[[int], None] | None = None, engine: str = "pdflatex") -> dict[str, bytes]:
+    """sheets/<id>.pdf, keys/<id>.pdf (with the full solutions appended), sheets.pdf and keys.pdf;
+    the sheets and keys typeset by `engine` (lualatex for names in scripts pdflatex cannot set)."""
     from . import stages
     from .pdf import compile_pdf, compile_seeded, each
     from .pdfsplit import booklet, booklet_of, extract, page_ranges
@@ -78,8 +79,8 @@ def exam_pdfs(students, bodies: dict[str, tuple[str, str]], solutions: dict[str,
             if number > 0:
                 counts.known.wait()
             labels, pages = counts.guess(tags)
-            compiled = compile_seeded(tex_document([body for _, body in order]), f"exam-{number + 1}.tex",
-                                      labels, pages, first_pass=counts.learn)
+            compiled = compile_seeded(tex_document([body for _, body in order], engine), f"exam-{number + 1}.tex",
+                                      labels, pages, first_pass=counts.learn, engine=engine)
         finally:
             # learn() has released the other groups after the first pass; if that pass failed,
             # they go on without a guess (and are stopped with it).

@@ -1,0 +1,117 @@
+"""Names in any script: a roster with a name pdflatex's T1 fonts cannot set makes the sheets and
+keys LuaLaTeX documents (fontspec, fallback fonts), whose PDFs show every name exactly and
+regenerate byte for byte; a roster of Latin names stays with pdflatex."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from mdcheck import skip_or_fail
+from test_exam import roster, run, tree
+
+from worksheet import api
+from worksheet.errors import RenderError
+
+NAMES = [
+    ("g1", "Ελένη Παπαδοπούλου"),
+    ("c1", "Дмитрий Иванов"),
+    ("z1", "王小明"),
+    ("a1", "José Ñúñez-Łukasz Ștefan"),
+    ("o1", "O'Brien & Co_ #1 {x} ~^\\ 50%$ -- <<y>>"),
+    ("i1", "\\input{/etc/passwd}"),
+]
+LUALATEX_COMMENT = "% Compile with lualatex (not pdflatex)"
+
+
+def pdftext(path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def lua_exam(tmp_path_factory):
+    from worksheet.pdf import lualatex_missing
+
+    missing = lualatex_missing()
+    if missing is not None:
+        skip_or_fail(f"{missing} is not installed (Debian: texlive-luatex fonts-arphic-uming fonts-dejavu-core)")
+    if shutil.which("pdftotext") is None:
+        skip_or_fail("pdftotext (poppler-utils) is not installed")
+    folder = tmp_path_factory.mktemp("names")
+    api.exam({"seed": 11}, roster=roster(folder / "class.csv", NAMES), problems=1,
+             formats=("md", "tex", "pdf"), out=folder / "exam")
+    return folder, folder / "exam"
+
+
+def test_every_name_prints_exactly_in_its_sheet_and_key_pdf(lua_exam):
+    _, out = lua_exam
+    for sid, name in NAMES:
+        for part in ("sheets", "keys"):
+            text = pdftext(out / part / f"{sid}.pdf")
+            assert name in text, (sid, part, text[:300])
+    assert all(name in pdftext(out / "sheets.pdf") for _, name in NAMES)
+
+
+def test_the_tex_files_say_they_need_lualatex_and_escape_the_names(lua_exam):
+    _, out = lua_exam
+    for sid, _ in NAMES:
+        for part in ("sheets", "keys"):
+            tex = (out / part / f"{sid}.tex").read_text(encoding="utf-8")
+            assert tex.startswith(LUALATEX_COMMENT) and "\\usepackage{fontspec}" in tex and "fontenc" not in tex
+    tex = (out / "sheets" / "i1.tex").read_text(encoding="utf-8")
+    assert "{\\namefont \\textbackslash{}input\\{/etc/passwd\\}}" in tex
+    assert "\\input{" not in tex
+    assert "{\\namefont Ελένη Παπαδοπούλου}" in (out / "sheets" / "g1.tex").read_text(encoding="utf-8")
+
+
+def test_a_lualatex_exam_regenerates_byte_for_byte(lua_exam):
+    folder, out = lua_exam
+    first = tree(out)
+    again = folder / "again"
+    result = run(["exam", "--manifest", str(out / "manifest.json"), "--out", str(again)], folder)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert tree(again) == first
+    for name, data in first.items():
+        if name.endswith(".pdf"):
+            assert b"CreationDate" not in data and b"ModDate" not in data and b"/ID" not in data, name
+
+
+def test_latin_names_keep_pdflatex(tmp_path):
+    latin = [("a1", "José Ñúñez"), ("o1", "O'Brien & Co")]
+    api.exam({"seed": 1}, roster=roster(tmp_path / "c.csv", latin), formats=("tex",), out=tmp_path / "e")
+    tex = (tmp_path / "e" / "sheets" / "a1.tex").read_text(encoding="utf-8")
+    assert tex.startswith("\\documentclass") and "\\usepackage[T1]{fontenc}" in tex
+    assert "lualatex" not in tex and "namefont" not in tex
+
+
+def test_tex_alone_needs_no_lualatex(tmp_path, monkeypatch):
+    from worksheet import pdf
+
+    monkeypatch.setattr(pdf, "lualatex_missing", lambda: pytest.fail("checked lualatex for --format tex"))
+    api.exam({"seed": 1}, roster=roster(tmp_path / "c.csv", NAMES[:3]), formats=("md", "tex"), out=tmp_path / "e")
+    assert (tmp_path / "e" / "keys" / "z1.tex").read_text(encoding="utf-8").startswith(LUALATEX_COMMENT)
+    assert "| 王小明 | z1 |" in (tmp_path / "e" / "sheets" / "z1.md").read_text(encoding="utf-8")
+
+
+def test_without_lualatex_one_line_names_the_student_and_what_to_install(tmp_path, monkeypatch):
+    from worksheet import pdf
+
+    monkeypatch.setattr(pdf, "lualatex_missing", lambda: "lualatex")
+    r = roster(tmp_path / "c.csv", [("a1", "Ann Lee"), ("c1", "Дмитрий Иванов"), ("z1", "王小明")])
+    with pytest.raises(RenderError) as info:
+        api.exam({"seed": 1}, roster=r, formats=("md", "pdf"), out=tmp_path / "e")
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"roster {r} line 3: the name of student c1 (Дмитрий Иванов) needs lualatex")
+    assert "texlive-luatex fonts-arphic-uming fonts-dejavu-core" in message and "--format md" in message
+    assert not (tmp_path / "e").exists()
+
+
+def test_a_character_no_font_has_is_an_error_not_a_gap(lua_exam, tmp_path):
+    r = roster(tmp_path / "c.csv", [("e1", "Zoë \U0001F600 Smith"), ("g1", "Ελένη")])
+    with pytest.raises(RenderError) as info:
+        api.exam({"seed": 2}, roster=r, problems=1, formats=("pdf",), out=tmp_path / "e")
+    message = str(info.value)
+    assert "\n" not in message and "U+1F600" in message
+    assert not (tmp_path / "e").exists()
