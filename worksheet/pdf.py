@@ -9,6 +9,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
@@ -83,14 +84,21 @@ def compile_pdf(tex: str, name: str = "document.tex", timeout: float = TIMEOUT, 
     return compile_latex(tex, name, timeout, engine).pdf
 
 
-def compile_latex(tex: str, name: str = "document.tex", timeout: float = TIMEOUT,
-                  engine: str = "pdflatex") -> Compiled:
-    flags = _flags(engine)
+@contextmanager
+def _workspace(tex: str, name: str, engine: str):
+    """A temporary folder holding the document as `stem`.tex; removed afterwards, whatever happens."""
     _check_engine(engine)
     stem = re.sub(r"[^A-Za-z0-9_-]", "_", Path(name).stem) or "document"
     with tempfile.TemporaryDirectory(prefix="worksheet-tex-") as tmp:
         folder = Path(tmp)
         (folder / f"{stem}.tex").write_bytes(tex.encode("utf-8"))
+        yield folder, stem
+
+
+def compile_latex(tex: str, name: str = "document.tex", timeout: float = TIMEOUT,
+                  engine: str = "pdflatex") -> Compiled:
+    flags = _flags(engine)
+    with _workspace(tex, name, engine) as (folder, stem):
         env = _environment()
         if shutil.which("latexmk") is not None:
             mode = ["-pdflua", f"-lualatex=lualatex {' '.join(flags)} %O %S"] if engine == "lualatex" else [
@@ -120,11 +128,7 @@ def compile_seeded(tex: str, name: str = "document.tex", labels: dict[str, str] 
     same fixed point as latexmk's, so the same bytes. Without `labels`, two passes or more.
     `first_pass` is called with the labels the first pass wrote."""
     flags = _flags(engine)
-    _check_engine(engine)
-    stem = re.sub(r"[^A-Za-z0-9_-]", "_", Path(name).stem) or "document"
-    with tempfile.TemporaryDirectory(prefix="worksheet-tex-") as tmp:
-        folder = Path(tmp)
-        (folder / f"{stem}.tex").write_bytes(tex.encode("utf-8"))
+    with _workspace(tex, name, engine) as (folder, stem):
         aux = folder / f"{stem}.aux"
         seeded = None
         if labels:
