@@ -60,8 +60,9 @@ class Answer:
 # ---------------------------------------------------------------- values and their ranges
 
 
-def value_of(trace: Trace, q: Quantity) -> float:
-    step = trace.first
+def _lookup(step, q: Quantity):
+    """Quantity q in a step's record: a StepTrace (values) or a StepRange (intervals), which
+    share their field names."""
     if q.kind == "E_k":
         return step.loss.terms[q.j]
     if q.kind == "E":
@@ -74,17 +75,12 @@ def value_of(trace: Trace, q: Quantity) -> float:
     return getattr(layer, q.kind)[q.j]
 
 
+def value_of(trace: Trace, q: Quantity) -> float:
+    return _lookup(trace.first, q)
+
+
 def range_of(ranges: StepRange, q: Quantity) -> Iv:
-    if q.kind == "E_k":
-        return ranges.loss.terms[q.j]
-    if q.kind == "E":
-        return ranges.loss.total
-    if q.kind == "dE_do":
-        return ranges.loss.dE_do[q.j]
-    layer = ranges.layers[q.l - 1]
-    if q.kind in ("grad_W", "W_new"):
-        return getattr(layer, q.kind)[q.j][q.i]
-    return getattr(layer, q.kind)[q.j]
+    return _lookup(ranges, q)
 
 
 def shown(trace: Trace, q: Quantity) -> str:
