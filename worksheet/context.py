@@ -21,7 +21,7 @@ from .notation import (
     weight_plain,
     weight_unicode,
 )
-from .numbers import fmt, fmt_difference, fmt_given, operand, parse_shown, round_decimal_places, signed
+from .numbers import fmt, fmt_difference, fmt_ratio, fmt_given, operand, parse_shown, round_decimal_places, signed
 
 FOOTNOTE = "[^exact]"
 
@@ -144,16 +144,11 @@ def _ratio_words(big: float, small: float) -> str:
     if small == 0:
         return "zero"
     r = abs(big) / abs(small)
-    if r >= 1:
-        if r < 1.05:
-            return "about the same size"
-        n = f"{r:.0f}" if r >= 10 else f"{r:.1f}"
-        return f"about {n} times smaller"
-    r = 1 / r
+    smaller = r >= 1
+    r = r if smaller else 1 / r
     if r < 1.05:
         return "about the same size"
-    n = f"{r:.0f}" if r >= 10 else f"{r:.1f}"
-    return f"about {n} times larger"
+    return f"about {fmt_ratio(r)} times {'smaller' if smaller else 'larger'}"
 
 
 def _direction(change: float) -> str:

@@ -112,6 +112,11 @@ def fmt_difference(x: float | Decimal, operands: list[str], precision: int) -> s
     return "0" + text[2:] if text.startswith("-0") and set(text[1:]) <= {"0", "."} else text
 
 
+def fmt_ratio(r: float) -> str:
+    """A ratio in prose: whole above 10 (383), one decimal below (3.0); half away from zero."""
+    return format(round_decimal_places(r, 0 if r >= 10 else 1), "f")
+
+
 def signed(text: str) -> str:
     """Prefix a plus sign to a non-negative displayed number."""
     return text if text.startswith("-") else "+" + text
