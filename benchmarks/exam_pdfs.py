@@ -24,7 +24,7 @@ SEED = 2026
 def bodies() -> list[tuple[str, str, str]]:
     """(student id, sheet body, key body) of the exam the command below writes."""
     from worksheet import api
-    from worksheet.roster import numbered
+    from worksheet.assessment.roster import numbered
 
     sheet = api.load_sheet({"seed": SEED}, None, None, None, None, False, "Backpropagation exam")
     students = numbered(STUDENTS)
@@ -38,7 +38,7 @@ def bodies() -> list[tuple[str, str, str]]:
 
 def one_pass(tex: str) -> float:
     """One pdflatex run over the document, with the flags and sandbox worksheet uses."""
-    from worksheet.pdf import _PDFLATEX_FLAGS, _environment
+    from worksheet.publish.pdf import _PDFLATEX_FLAGS, _environment
 
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "exam.tex").write_text(tex, encoding="utf-8")
@@ -50,9 +50,9 @@ def one_pass(tex: str) -> float:
 
 def once_and_split(parts) -> float:
     """The whole exam as ONE document through latexmk, cut into every student's PDFs and the booklets."""
-    from worksheet.pdf import compile_pdf
-    from worksheet.pdfsplit import booklet, extract, page_ranges
-    from worksheet.sheetdocs import tex_document
+    from worksheet.publish.pdf import compile_pdf
+    from worksheet.publish.pdfsplit import booklet, extract, page_ranges
+    from worksheet.assessment.sheetdocs import tex_document
 
     start = time.perf_counter()
     order = [(f"sheet-{sid}", sheet) for sid, sheet, _ in parts] + [(f"key-{sid}", key) for sid, _, key in parts]
@@ -67,9 +67,9 @@ def once_and_split(parts) -> float:
 def per_student(parts, cores: int) -> float:
     """Each student's sheet and key as a document of its own (latexmk), compiled side by side on
     every core, cut in two, and the booklets joined from the pieces."""
-    from worksheet.pdf import compile_pdf, each
-    from worksheet.pdfsplit import booklet_of, split
-    from worksheet.sheetdocs import tex_document
+    from worksheet.publish.pdf import compile_pdf, each
+    from worksheet.publish.pdfsplit import booklet_of, split
+    from worksheet.assessment.sheetdocs import tex_document
 
     def compile_one(part):
         sid, sheet, key = part
@@ -86,8 +86,8 @@ def per_student(parts, cores: int) -> float:
 def main() -> None:
     worksheet = shutil.which("worksheet") or sys.exit("worksheet is not installed")
     shutil.which("pdflatex") or sys.exit("pdflatex is not installed")
-    from worksheet.pdf import compile_pdf
-    from worksheet.sheetdocs import tex_document
+    from worksheet.publish.pdf import compile_pdf
+    from worksheet.assessment.sheetdocs import tex_document
 
     cores = os.cpu_count()
     print(f"machine: {machine()}")

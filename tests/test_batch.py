@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from worksheet import batch
+from worksheet.publish import batch
 from worksheet.errors import SpecError
 
 

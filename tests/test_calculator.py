@@ -18,15 +18,15 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import oracle
-from worksheet.activations import ACTIVATIONS
+from worksheet.engine.activations import ACTIVATIONS
 from worksheet.api import load_spec, reference_spec_path
-from worksheet.calculator import LayerTrace, LossTrace, StepTrace, calculate
+from worksheet.engine.calculator import LayerTrace, LossTrace, StepTrace, calculate
 from worksheet.errors import NumericError
-from worksheet.export import to_json
-from worksheet.losses import LOSSES
-from worksheet.numbers import round_value
-from worksheet.sampling import draw_problem, draw_values
-from worksheet.spec import Values, build_spec
+from worksheet.documents.export import to_json
+from worksheet.engine.losses import LOSSES
+from worksheet.documents.numbers import round_value
+from worksheet.engine.sampling import draw_problem, draw_values
+from worksheet.engine.spec import Values, build_spec
 
 # Which output activation each loss accepts, written down here rather than read from the
 # registry: bce needs outputs in (0, 1), cross-entropy a probability vector.

@@ -20,7 +20,7 @@ from mdcheck import check_github_math, check_math, check_tables, skip_or_fail
 
 from worksheet import api
 from worksheet.errors import WorksheetError
-from worksheet.examdir import variant_code, variant_seed
+from worksheet.assessment.examdir import variant_code, variant_seed
 
 NAMES = [
     ("s001", "Ana Pérez"),
@@ -219,7 +219,7 @@ def _html(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def pdf_exam(tmp_path_factory):
-    from worksheet.pdf import tex_engine
+    from worksheet.publish.pdf import tex_engine
 
     if tex_engine() is None:
         skip_or_fail("pdflatex is not installed")
@@ -287,7 +287,7 @@ def test_pdfs_regenerate_byte_for_byte_and_carry_provenance(pdf_exam):
 def test_full_solutions_follow_each_key_in_its_pdf(tmp_path):
     from pypdf import PdfReader
 
-    from worksheet.pdf import tex_engine
+    from worksheet.publish.pdf import tex_engine
 
     if tex_engine() is None:
         skip_or_fail("pdflatex is not installed")
@@ -361,7 +361,7 @@ def test_bad_exam_options(tmp_path, args, message):
 
 
 def test_an_error_half_way_writes_nothing(tmp_path, monkeypatch):
-    from worksheet import sheets
+    from worksheet.assessment import sheets
 
     calls = {"n": 0}
     real = sheets.build_problems
@@ -402,7 +402,7 @@ def test_an_interrupted_write_leaves_the_old_exam(tmp_path, monkeypatch):
 
 
 def test_jobs_do_not_change_a_byte(tmp_path, monkeypatch):
-    from worksheet import batch
+    from worksheet.publish import batch
 
     pools = []
     real = batch.ProcessPoolExecutor
@@ -421,8 +421,8 @@ def test_jobs_do_not_change_a_byte(tmp_path, monkeypatch):
 
 
 def test_jobs_do_not_change_a_pdf(tmp_path):
-    from worksheet.pdf import tex_engine
-    from worksheet.typeset import student_groups
+    from worksheet.publish.pdf import tex_engine
+    from worksheet.publish.typeset import student_groups
 
     if tex_engine() is None:
         skip_or_fail("pdflatex is not installed")
@@ -549,7 +549,7 @@ def test_ctrl_c_during_the_variants_leaves_nothing_and_a_rerun_completes(tmp_pat
 
 @needs_proc
 def test_ctrl_c_during_typesetting_ends_tex_and_leaves_nothing(tmp_path):
-    from worksheet.pdf import tex_engine
+    from worksheet.publish.pdf import tex_engine
 
     if tex_engine() is None:
         skip_or_fail("pdflatex is not installed")

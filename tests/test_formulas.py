@@ -1,10 +1,10 @@
 """formulas.json is exactly what SymPy derives from the registries' definitions."""
 
-from worksheet import formulas
+from worksheet.engine import formulas
 
 
 def test_stored_formulas_are_sympy_output():
-    assert formulas._stored() == formulas.computed(), "run `python -m worksheet.formulas`"
+    assert formulas._stored() == formulas.computed(), "run `python -m worksheet.engine.formulas`"
 
 
 def test_lookup_falls_back_to_sympy(monkeypatch):

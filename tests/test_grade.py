@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from worksheet import api
-from worksheet.calculator import calculate
-from worksheet.examdir import variant_seed
-from worksheet.questions import shown
-from worksheet.sheets import build_problems
+from worksheet.engine.calculator import calculate
+from worksheet.assessment.examdir import variant_seed
+from worksheet.assessment.questions import shown
+from worksheet.assessment.sheets import build_problems
 
 
 def run(args, cwd):

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from mdcheck import skip_or_fail
 
-from worksheet import pdf as pdfmod
+from worksheet.publish import pdf as pdfmod
 from worksheet.api import load_spec, reference_spec_path, render_documents, solve
 from worksheet.errors import RenderError
-from worksheet.render import tex_escape, tex_footnote_mark
+from worksheet.documents.render import tex_escape, tex_footnote_mark
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates" / "latex"
@@ -162,7 +162,7 @@ EXPLICIT = [
 
 @pytest.fixture(scope="module")
 def sources() -> list[tuple[dict, str, str]]:
-    from worksheet.spec import build_spec
+    from worksheet.engine.spec import build_spec
 
     cases = [{"reference": True}, *SPREAD, LARGEST, dict(seed=24, layers="3-4-2", title=NASTY_TITLE),
              dict(seed=25, layers="1-1", title=ALL_CHARACTERS)]
@@ -394,7 +394,7 @@ def test_a_runaway_document_times_out():
 
 def test_failed_pdf_writes_no_file(tmp_path, monkeypatch):
     require_tex()
-    import worksheet.render as render
+    import worksheet.documents.render as render
     from worksheet.api import generate
 
     monkeypatch.setattr(render, "render_latex", lambda name, ctx: "\\documentclass{article}\\begin{document}\\oops\\end{document}")
@@ -422,8 +422,8 @@ def test_command_writes_tex_and_pdf(tmp_path):
 def _exam_document(students: int) -> tuple[str, list[str]]:
     """An exam's sheets and keys as ONE document, and the body tags, as typeset.py builds them."""
     from worksheet.api import _variant, load_sheet
-    from worksheet.roster import numbered
-    from worksheet.sheetdocs import tex_document
+    from worksheet.assessment.roster import numbered
+    from worksheet.assessment.sheetdocs import tex_document
 
     sheet = load_sheet({"seed": 3, "bias": True}, None, None, None, 2, False, "Quiz")
     order = []

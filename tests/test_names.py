@@ -31,7 +31,7 @@ def pdftext(path) -> str:
 
 @pytest.fixture(scope="module")
 def lua_exam(tmp_path_factory):
-    from worksheet.pdf import lualatex_missing
+    from worksheet.publish.pdf import lualatex_missing
 
     missing = lualatex_missing()
     if missing is not None:
@@ -86,7 +86,7 @@ def test_latin_names_keep_pdflatex(tmp_path):
 
 
 def test_tex_alone_needs_no_lualatex(tmp_path, monkeypatch):
-    from worksheet import pdf
+    from worksheet.publish import pdf
 
     monkeypatch.setattr(pdf, "lualatex_missing", lambda: pytest.fail("checked lualatex for --format tex"))
     api.exam({"seed": 1}, roster=roster(tmp_path / "c.csv", NAMES[:3]), formats=("md", "tex"), out=tmp_path / "e")
@@ -95,7 +95,7 @@ def test_tex_alone_needs_no_lualatex(tmp_path, monkeypatch):
 
 
 def test_without_lualatex_one_line_names_the_student_and_what_to_install(tmp_path, monkeypatch):
-    from worksheet import pdf
+    from worksheet.publish import pdf
 
     monkeypatch.setattr(pdf, "lualatex_missing", lambda: "lualatex")
     r = roster(tmp_path / "c.csv", [("a1", "Ann Lee"), ("c1", "Дмитрий Иванов"), ("z1", "王小明")])

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from worksheet.numbers import decimals_for, fmt, fmt_given, operand, round_decimal, round_value, signed
+from worksheet.documents.numbers import decimals_for, fmt, fmt_given, operand, round_decimal, round_value, signed
 
 
 @pytest.mark.parametrize(
@@ -140,7 +140,7 @@ def test_rounding_is_within_half_a_unit_of_the_last_shown_digit(x, precision):
     [(1.2345e-12, r"1.23 \times 10^{-12}"), (-3e-80, r"-3.00 \times 10^{-80}"), (2.5e-10, "0.000000000250")],
 )
 def test_far_below_the_precision_scientific_form(x, text):
-    from worksheet.numbers import parse_shown
+    from worksheet.documents.numbers import parse_shown
 
     assert fmt(x, 5) == text
     assert float(parse_shown(text)) == pytest.approx(x, rel=5e-3)

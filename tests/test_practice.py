@@ -14,11 +14,11 @@ import pytest
 from mdcheck import check_anchors, check_github_math, check_math, check_tables, skip_or_fail
 
 from worksheet import api
-from worksheet.calculator import calculate
-from worksheet.intervals import Iv
-from worksheet.numbers import fmt, round_decimal
-from worksheet.questions import LEVELS, Quantity, shown, tolerance
-from worksheet.sheets import build_problems, sheet_context
+from worksheet.engine.calculator import calculate
+from worksheet.engine.intervals import Iv
+from worksheet.documents.numbers import fmt, round_decimal
+from worksheet.assessment.questions import LEVELS, Quantity, shown, tolerance
+from worksheet.assessment.sheets import build_problems, sheet_context
 
 # Every activation and loss, biases, depth, rounding and the update orders.
 SPREAD = [
@@ -373,7 +373,7 @@ def test_practice_without_seed_draws_one_and_prints_it_on_the_sheet(tmp_path):
 
 
 def test_latex_sheet_and_key_compile(tmp_path):
-    from worksheet.pdf import tex_engine
+    from worksheet.publish.pdf import tex_engine
 
     if tex_engine() is None:
         skip_or_fail("pdflatex is not installed")
@@ -395,11 +395,11 @@ def test_latex_sheet_and_key_compile(tmp_path):
 def test_every_network_typesets_in_latex():
     """Sheets and keys of the whole spread, with every activation's and loss's worked lines, in one
     document: they compile, and each splits off at its destination."""
-    from worksheet.pdf import tex_engine
+    from worksheet.publish.pdf import tex_engine
 
     if tex_engine() is None:
         skip_or_fail("pdflatex is not installed")
-    from worksheet.sheetdocs import compile_bodies, render_pair
+    from worksheet.assessment.sheetdocs import compile_bodies, render_pair
 
     bodies = []
     for n, options in enumerate(SPREAD):

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from worksheet import progress
+from worksheet.publish import progress
 
 
 class Terminal(io.StringIO):

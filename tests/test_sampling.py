@@ -6,11 +6,11 @@ import math
 
 import pytest
 
-import worksheet.sampling as sampling
-from worksheet.calculator import calculate
+import worksheet.engine.sampling as sampling
+from worksheet.engine.calculator import calculate
 from worksheet.errors import NumericError, SpecError
-from worksheet.sampling import Stream, degeneracy, derive_seed, draw_problem, draw_values
-from worksheet.spec import build_spec
+from worksheet.engine.sampling import Stream, degeneracy, derive_seed, draw_problem, draw_values
+from worksheet.engine.spec import build_spec
 
 SPECS = [
     {"layers": "2-2-2", "activation": "sigmoid", "loss": "half_sse"},

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from worksheet.errors import SpecError
-from worksheet.spec import NetworkSpec, build_spec, read_spec_file
+from worksheet.engine.spec import NetworkSpec, build_spec, read_spec_file
 
 OPTION_ERRORS = [
     ({"activation": "swish"}, "unknown activation 'swish'; allowed: sigmoid, tanh, relu, leaky_relu, linear, softmax"),

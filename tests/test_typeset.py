@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from worksheet.typeset import GROUP_MIN, GROUPS_MAX, _PageCounts, student_groups
+from worksheet.publish.typeset import GROUP_MIN, GROUPS_MAX, _PageCounts, student_groups
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 6, 7, 13, 30, 49, 50, 500, 5000])

@@ -11,7 +11,7 @@ import pytest
 from mdcheck import check_anchors, check_github_math, check_math, check_tables
 
 from worksheet.api import load_spec, reference_spec_path, render_documents, solve
-from worksheet.export import solution
+from worksheet.documents.export import solution
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -236,7 +236,7 @@ def test_prose_says_whether_the_step_reduced_the_loss(seed):
 def test_dead_relu_and_saturation_are_named():
     # W1 sends I to a negative net input for H2: a dead ReLU, which the prose must say.
     spec_text = dict(layers="2-2-2", activation="relu,sigmoid", seed=1)
-    from worksheet.spec import build_spec
+    from worksheet.engine.spec import build_spec
 
     spec, given = build_spec(spec_text, {"input": [0.5, 0.5], "target": [0.01, 0.99],
                                          "W1": [[0.4, 0.3], [-0.5, -0.2]], "W2": [[0.4, 0.5], [0.6, -0.3]]})
@@ -271,7 +271,7 @@ def test_same_input_same_bytes(tmp_path):
 
 
 def test_raw_float_in_a_template_fails():
-    from worksheet.render import RawFloatError, _finalize
+    from worksheet.documents.render import RawFloatError, _finalize
 
     with pytest.raises(RawFloatError):
         _finalize(0.6064777324003)
@@ -279,7 +279,7 @@ def test_raw_float_in_a_template_fails():
 
 
 def test_every_entry_template_loads():
-    from worksheet.render import _environment
+    from worksheet.documents.render import _environment
     from worksheet.resources import templates_dir
 
     for kind in ("markdown", "latex"):
@@ -292,7 +292,7 @@ def test_every_entry_template_loads():
 
 
 def test_values_far_below_the_precision_render_in_scientific_form():
-    from worksheet.spec import build_spec
+    from worksheet.engine.spec import build_spec
 
     spec, given = build_spec({"layers": "2-2-2"}, {"input": [1.0, 1.0], "target": [0.01, 0.99],
                                                  "W1": [[20.0, 15.0], [0.1, 0.2]], "W2": [[0.4, 0.5], [0.6, -0.3]]})

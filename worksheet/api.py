@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SpecError
-from .spec import NetworkSpec, build_spec, read_spec_file
+from .engine.spec import NetworkSpec, build_spec, read_spec_file
 
 FORMATS = ("md", "json", "tex", "pdf")
 
@@ -30,7 +30,7 @@ def default_formats(reference: bool = False) -> tuple[str, ...]:
     """The formats written when none are asked for: Markdown (and the JSON solution for
     `reference`) plus the PDF when a TeX engine is installed. Without one, `generate` writes the
     LaTeX source instead of the PDF, and a one-line hint on stderr says how to get PDFs."""
-    from .pdf import INSTALL_HINT, tex_engine
+    from .publish.pdf import INSTALL_HINT, tex_engine
 
     base = ("md", "json") if reference else ("md",)
     if tex_engine() is not None:
@@ -48,7 +48,7 @@ def load_spec(options: dict[str, Any], spec_path: Path | None = None):
 
 def solve(spec: NetworkSpec, given):
     """Draw (or take) the problem's numbers and compute every quantity."""
-    from .sampling import draw_problem
+    from .engine.sampling import draw_problem
 
     return draw_problem(spec, given)[1]
 
@@ -57,31 +57,31 @@ def render_documents(trace, formats: tuple[str, ...], stem: str, extra: dict | N
     """File name -> content for every requested format, all rendered in memory."""
     files: dict[str, str | bytes] = {}
     if "json" in formats:
-        from .export import to_json
+        from .documents.export import to_json
 
         files["solution.json"] = to_json(trace)
     if {"md", "tex", "pdf"} & set(formats):
-        from .context import walkthrough_context
-        from .render import render_markdown
+        from .documents.context import walkthrough_context
+        from .documents.render import render_markdown
 
         contrast = None
         if trace.spec.update_order == "sequential" and trace.spec.depth > 1:
             from dataclasses import replace
 
-            from .calculator import calculate
+            from .engine.calculator import calculate
 
             contrast = calculate(replace(trace.spec, update_order="simultaneous"), trace.values)
         ctx = walkthrough_context(trace, contrast=contrast, **(extra or {}))
         if "md" in formats:
             files[f"{stem}.md"] = render_markdown("walkthrough.md.j2", ctx)
         if "tex" in formats or "pdf" in formats:
-            from .render import render_latex
+            from .documents.render import render_latex
 
             tex = render_latex("walkthrough.tex.j2", ctx)
             if "tex" in formats:
                 files[f"{stem}.tex"] = tex
             if "pdf" in formats:
-                from .pdf import compile_pdf
+                from .publish.pdf import compile_pdf
 
                 files[f"{stem}.pdf"] = compile_pdf(tex, name=f"{stem}.tex")
     return files
@@ -94,7 +94,7 @@ def generate(
     out: Path | None = None,
 ) -> list[Path]:
     """`worksheet generate`: one problem's walkthrough and solution."""
-    from .output import write_all
+    from .publish.output import write_all
 
     # Spec: options and spec file, validated.
     spec, given = load_spec(options, spec_path)
@@ -119,7 +119,7 @@ def reference_spec_path() -> Path:
 
 def reference(formats: tuple[str, ...] | None = None, out: Path | None = None) -> list[Path]:
     """`worksheet reference`: the reference network's walkthrough, with its corrections table."""
-    from .output import write_all
+    from .publish.output import write_all
 
     spec, given = load_spec({}, reference_spec_path())
     trace = solve(spec, given)
@@ -139,7 +139,7 @@ def parse_sheet_formats(text: str | None, default: tuple[str, ...]) -> tuple[str
     formats = parse_formats(text)
     if formats is not None:
         return formats
-    from .pdf import INSTALL_HINT, tex_engine
+    from .publish.pdf import INSTALL_HINT, tex_engine
 
     if "pdf" in default and tex_engine() is None:
         print(f"worksheet: note: no PDF written, as pdflatex is not installed; to get PDFs, {INSTALL_HINT}",
@@ -151,7 +151,7 @@ def parse_sheet_formats(text: str | None, default: tuple[str, ...]) -> tuple[str
 def load_sheet(options: dict[str, Any], spec_path: Path | None, level: str | None, points: str | None,
                problems: int | None, full_solutions: bool, default_title: str):
     """The sheet's problems from options and a spec file (options win), validated."""
-    from .sheetspec import build_sheet_spec
+    from .assessment.sheetspec import build_sheet_spec
 
     return build_sheet_spec(options, level=level, points=points, problems=problems, spec_path=spec_path,
                             default_title=default_title, full_solutions=full_solutions)
@@ -161,7 +161,7 @@ def _sheet_files(ctx: dict, problems, formats: tuple[str, ...], names: dict[str,
                  student: dict | None = None, engine: str = "pdflatex"):
     """One sheet and its key in memory: file name -> content (PDFs aside), the LaTeX bodies to
     compile, and the full-solution walkthroughs (LaTeX) of the key."""
-    from .sheetdocs import (add_full_solutions, full_solution_tex, key_json, render_pair, tex_document,
+    from .assessment.sheetdocs import (add_full_solutions, full_solution_tex, key_json, render_pair, tex_document,
                             walkthrough_contexts)
 
     files: dict[str, str | bytes] = {}
@@ -198,11 +198,11 @@ def practice(
     out: Path | None = None,
 ) -> list[Path]:
     """`worksheet practice`: a sheet of problems and its answer key, from one draw."""
-    from .examdir import new_seed
-    from .output import write_all
-    from .sheetdocs import append_pdfs, compile_bodies, compile_full_solutions
-    from .pdfsplit import extract
-    from .sheets import build_problems, sheet_context
+    from .assessment.examdir import new_seed
+    from .publish.output import write_all
+    from .assessment.sheetdocs import append_pdfs, compile_bodies, compile_full_solutions
+    from .publish.pdfsplit import extract
+    from .assessment.sheets import build_problems, sheet_context
 
     formats = formats or ("md", "pdf")
     # Spec: the sheet's problems, validated.
@@ -251,8 +251,8 @@ def exam(
     import time
 
     from . import stages
-    from .batch import check_jobs
-    from .progress import Progress
+    from .publish.batch import check_jobs
+    from .publish.progress import Progress
 
     started = time.perf_counter()
     jobs = check_jobs(jobs)
@@ -271,11 +271,11 @@ def _exam(options, spec_path, *, roster, variants, level, points, problems, full
     from functools import partial
 
     from . import __version__
-    from .batch import ordered_map
-    from .examdir import MANIFEST, SCHEMA, check_folder, new_seed, slug
-    from .grading import answers_csv
-    from .output import write_folder
-    from .roster import numbered, read_roster
+    from .publish.batch import ordered_map
+    from .assessment.examdir import MANIFEST, SCHEMA, check_folder, new_seed, slug
+    from .assessment.grading import answers_csv
+    from .publish.output import write_folder
+    from .assessment.roster import numbered, read_roster
     from .stages import stage
 
     # Spec: the problems, the students, the exam seed, and whether the folder may be written.
@@ -317,7 +317,7 @@ def _exam(options, spec_path, *, roster, variants, level, points, problems, full
     # PDFs: the sheets and keys typeset in groups of students, side by side, then split at each
     # body's destination.
     if "pdf" in formats:
-        from .typeset import exam_pdfs
+        from .publish.typeset import exam_pdfs
 
         task = bar.task("typesetting", len(students))
         files.update(exam_pdfs(students, bodies, solutions, jobs, partial(bar.advance, task), engine))
@@ -352,9 +352,9 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
     """One student's variant: drawn once, its sheet and key rendered in memory."""
     from decimal import Decimal
 
-    from .examdir import variant_code, variant_seed
-    from .grading import Expected
-    from .sheets import build_problems, sheet_context
+    from .assessment.examdir import variant_code, variant_seed
+    from .assessment.grading import Expected
+    from .assessment.sheets import build_problems, sheet_context
     from .stages import stage
 
     seed = variant_seed(exam_seed, s.id)
@@ -385,9 +385,9 @@ def _from_manifest(path: Path):
 
     from . import __version__
     from .errors import InputFileError
-    from .examdir import SCHEMA
-    from .roster import ID_PATTERN, Student
-    from .sheetspec import build_sheet_spec, manifest_table
+    from .assessment.examdir import SCHEMA
+    from .assessment.roster import ID_PATTERN, Student
+    from .assessment.sheetspec import build_sheet_spec, manifest_table
 
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -422,7 +422,7 @@ def _names_tex(students, source: str, formats: tuple[str, ...]) -> tuple[dict[st
     (with fallback fonts) when a name has a character T1 cannot set. Then the PDFs need lualatex
     and its fonts: one error naming the first such student when they are missing."""
     from .errors import RenderError
-    from .sheets import tex_name, tex_name_unicode
+    from .assessment.sheets import tex_name, tex_name_unicode
 
     out = {}
     first = None
@@ -434,7 +434,7 @@ def _names_tex(students, source: str, formats: tuple[str, ...]) -> tuple[dict[st
     if first is None:
         return out, "pdflatex"
     if "pdf" in formats:
-        from .pdf import LUALATEX_INSTALL_HINT, lualatex_missing
+        from .publish.pdf import LUALATEX_INSTALL_HINT, lualatex_missing
 
         missing = lualatex_missing()
         if missing is not None:
@@ -448,11 +448,11 @@ def _names_tex(students, source: str, formats: tuple[str, ...]) -> tuple[dict[st
 
 def grade(exam_dir: Path, responses: Path, out: Path | None = None) -> tuple[Path, list[str]]:
     """`worksheet grade`: each response marked within its tolerance; grades.csv and a summary."""
-    from .examdir import load_exam
-    from .grading import grade as mark
-    from .grading import grades_csv, read_answers, summary
-    from .output import write_all
-    from .roster import read_responses
+    from .assessment.examdir import load_exam
+    from .assessment.grading import grade as mark
+    from .assessment.grading import grades_csv, read_answers, summary
+    from .publish.output import write_all
+    from .assessment.roster import read_responses
 
     # Input: the exam's answers and the students' responses, validated.
     load_exam(exam_dir)

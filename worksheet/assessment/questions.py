@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .calculator import Trace
-from .errors import SpecError
-from .intervals import Iv, StepRange
-from .numbers import fmt, fmt_difference, fmt_given, places_of, round_decimal_places, parse_shown
-from .sampling import Stream
+from ..engine.calculator import Trace
+from ..errors import SpecError
+from ..engine.intervals import Iv, StepRange
+from ..documents.numbers import fmt, fmt_difference, fmt_given, places_of, round_decimal_places, parse_shown
+from ..engine.sampling import Stream
 
 LEVELS = ("forward", "loss", "output", "hidden", "full")
 

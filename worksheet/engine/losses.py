@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Callable
 
-from .errors import SpecError
+from ..errors import SpecError
 
 
 def log_sigmoid(z: float) -> float:

@@ -6,9 +6,9 @@ import hashlib
 import math
 
 from .calculator import Trace, calculate
-from .errors import NumericError, SpecError
+from ..errors import NumericError, SpecError
 from .spec import GivenValues, NetworkSpec, Values, check_target
-from .stages import stage
+from ..stages import stage
 
 MAX_ATTEMPTS = 1000
 

@@ -6,11 +6,11 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from . import __version__
-from .activations import get_activation
-from .calculator import LayerTrace, StepTrace, Trace
-from .formulas import activation_latex, loss_latex
-from .losses import get_loss
+from .. import __version__
+from ..engine.activations import get_activation
+from ..engine.calculator import LayerTrace, StepTrace, Trace
+from ..engine.formulas import activation_latex, loss_latex
+from ..engine.losses import get_loss
 from .notation import (
     Neuron,
     layer_name,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .errors import InputFileError
+from ..errors import InputFileError
 
 MAX_ID = 64
 MAX_NAME = 200

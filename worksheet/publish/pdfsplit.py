@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from .errors import RenderError
+from ..errors import RenderError
 
 
 def page_ranges(pdf: bytes, tags: list[str]) -> tuple[object, dict[str, range]]:

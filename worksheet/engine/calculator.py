@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .activations import get_activation, sigmoid
-from .errors import NumericError
+from ..errors import NumericError
 from .losses import get_loss, log_sigmoid
-from .numbers import round_decimal
+from ..documents.numbers import round_decimal
 from .spec import Matrix, NetworkSpec, Values, Vector
 
 # Indices follow the seed notes: layer l (1..L), neuron j of layer l, i of layer l-1, k of

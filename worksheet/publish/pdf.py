@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
-from .errors import RenderError
+from ..errors import RenderError
 
 INSTALL_HINT = (
     "install TeX Live (Debian: apt-get install texlive-latex-base texlive-latex-recommended "

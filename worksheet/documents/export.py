@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import __version__
-from .calculator import LayerTrace, StepTrace, Trace
+from .. import __version__
+from ..engine.calculator import LayerTrace, StepTrace, Trace
 from .notation import neuron, weight_plain
 
 SCHEMA = "worksheet.solution/1"

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import WorksheetError
+from ..errors import WorksheetError
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

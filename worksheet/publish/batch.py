@@ -9,8 +9,8 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Callable, Iterable, TypeVar
 
-from . import stages
-from .errors import SpecError
+from .. import stages
+from ..errors import SpecError
 
 T = TypeVar("T")
 R = TypeVar("R")

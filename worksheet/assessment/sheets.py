@@ -6,20 +6,20 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from . import __version__
-from .activations import get_activation
-from .calculator import Trace
-from .context import Formatter
-from .errors import SpecError
-from .formulas import activation_latex
-from .intervals import Unbounded, ranges
-from .losses import get_loss
-from .notation import layer_name, neuron, weight
-from .numbers import decimals_for, fmt, fmt_given, operand
+from .. import __version__
+from ..engine.activations import get_activation
+from ..engine.calculator import Trace
+from ..documents.context import Formatter
+from ..errors import SpecError
+from ..engine.formulas import activation_latex
+from ..engine.intervals import Unbounded, ranges
+from ..engine.losses import get_loss
+from ..documents.notation import layer_name, neuron, weight
+from ..documents.numbers import decimals_for, fmt, fmt_given, operand
 from .questions import Answer, Quantity, answer, choose, labels, well_posed
-from .sampling import Stream, derive_seed, draw_problem
+from ..engine.sampling import Stream, derive_seed, draw_problem
 from .sheetspec import ProblemSpec, SheetSpec
-from .stages import stage
+from ..stages import stage
 
 MAX_REDRAWS = 50
 LEVEL_TITLES = {
@@ -115,8 +115,8 @@ def tex_name(name: str) -> str:
     with the first character pdflatex with T1 fonts cannot set."""
     import unicodedata
 
-    from .errors import RenderError
-    from .render import tex_escape
+    from ..errors import RenderError
+    from ..documents.render import tex_escape
 
     name = unicodedata.normalize("NFC", name)
     for ch in name:
@@ -145,7 +145,7 @@ def tex_name_unicode(name: str) -> str:
     escaped and ligature pairs broken as the `tex` filter does."""
     import unicodedata
 
-    from .render import _LIGATURE_PAIRS, _TEX_SPECIAL
+    from ..documents.render import _LIGATURE_PAIRS, _TEX_SPECIAL
 
     name = unicodedata.normalize("NFC", name)
     out = []
@@ -162,8 +162,8 @@ def tex_name_unicode(name: str) -> str:
 
 
 def _refused(ch: str) -> bool:
-    from .errors import RenderError
-    from .render import tex_escape
+    from ..errors import RenderError
+    from ..documents.render import tex_escape
 
     try:
         tex_escape(ch)

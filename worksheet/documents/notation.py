@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .spec import NetworkSpec
+from ..engine.spec import NetworkSpec
 
 ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth")
 SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")

@@ -9,9 +9,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .errors import SpecError
+from ..errors import SpecError
 from .questions import LEVELS, check_level
-from .spec import GivenValues, NetworkSpec, build_spec, read_toml, spec_table
+from ..engine.spec import GivenValues, NetworkSpec, build_spec, read_toml, spec_table
 
 MAX_PROBLEMS = 10
 MAX_POINTS = Decimal(100)

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import cache
 
-from .errors import RenderError
+from ..errors import RenderError
 
 
 class RawFloatError(RenderError):
@@ -24,7 +24,7 @@ def _finalize(value):
 def _environment(kind: str):
     import jinja2
 
-    from .resources import templates_dir
+    from ..resources import templates_dir
 
     common = dict(
         loader=jinja2.FileSystemLoader(str(templates_dir() / kind)),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import InputFileError
+from ..errors import InputFileError
 from .roster import Response
 
 ANSWERS = "answers.csv"

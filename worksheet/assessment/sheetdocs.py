@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import __version__
+from .. import __version__
 from .sheets import Problem
 
 KEY_SCHEMA = "worksheet.key/1"
@@ -31,7 +31,7 @@ class Rendered:
 def render_pair(ctx: dict[str, Any], sheet_tag: str, key_tag: str, formats: tuple[str, ...]) -> Rendered:
     """The sheet and the key of one context; the LaTeX bodies start with the named PDF
     destinations `sheet_tag` and `key_tag`, by which the compiled PDF is split."""
-    from .render import render_latex, render_markdown
+    from ..documents.render import render_latex, render_markdown
 
     sheet_md = key_md = sheet_body = key_body = None
     if "md" in formats:
@@ -46,15 +46,15 @@ def render_pair(ctx: dict[str, Any], sheet_tag: str, key_tag: str, formats: tupl
 def tex_document(bodies: list[str], engine: str = "pdflatex") -> str:
     """The document of `bodies` for `engine`: pdflatex with T1 fonts, or lualatex with fontspec
     and fallback fonts when a student's name is in a script T1 cannot set."""
-    from .render import render_latex
+    from ..documents.render import render_latex
 
     return render_latex("sheets.tex.j2", {"bodies": bodies, "version": __version__, "engine": engine})
 
 
 def compile_bodies(bodies: list[tuple[str, str]], name: str) -> tuple[object, dict[str, range]]:
     """Compile (tag, body) pairs as ONE document; the reader and each tag's pages."""
-    from .pdf import compile_pdf
-    from .pdfsplit import page_ranges
+    from ..publish.pdf import compile_pdf
+    from ..publish.pdfsplit import page_ranges
 
     pdf = compile_pdf(tex_document([body for _, body in bodies]), name=name)
     return page_ranges(pdf, [tag for tag, _ in bodies])
@@ -65,8 +65,8 @@ def compile_bodies(bodies: list[tuple[str, str]], name: str) -> tuple[object, di
 
 def walkthrough_contexts(problems: list[Problem]) -> list[dict[str, Any]]:
     """The walkthrough context of each problem, as `generate` builds it."""
-    from .calculator import calculate
-    from .context import walkthrough_context
+    from ..engine.calculator import calculate
+    from ..documents.context import walkthrough_context
 
     out = []
     for p in problems:
@@ -100,7 +100,7 @@ def add_full_solutions(ctx: dict[str, Any], walks: list[dict[str, Any]], formats
     document of its own: see full_solution_tex)."""
     if "md" not in formats:
         return ctx
-    from .render import render_markdown
+    from ..documents.render import render_markdown
 
     problems = []
     mismatches = 0
@@ -112,7 +112,7 @@ def add_full_solutions(ctx: dict[str, Any], walks: list[dict[str, Any]], formats
 
 
 def full_solution_tex(walk: dict[str, Any], number: int) -> str:
-    from .render import render_latex
+    from ..documents.render import render_latex
 
     return render_latex("walkthrough.tex.j2", {**walk, "title": f"Full solution of problem {number}"})
 
@@ -133,8 +133,8 @@ def append_pdfs(first: bytes, others: list[bytes]) -> bytes:
 
 def compile_full_solutions(texs: list[str], stem: str) -> list[bytes]:
     """The walkthrough PDFs, compiled side by side on every core (each is a TeX run of its own)."""
-    from .batch import available_cores
-    from .pdf import compile_pdf, each
+    from ..publish.batch import available_cores
+    from ..publish.pdf import compile_pdf, each
 
     return each(lambda nt: compile_pdf(nt[1], name=f"{stem}-{nt[0]}.tex"), enumerate(texs, start=1),
                 available_cores())

@@ -62,10 +62,10 @@ def exam_pdfs(students, bodies: dict[str, tuple[str, str]], solutions: dict[str,
               advance: Callable[[int], None] | None = None, engine: str = "pdflatex") -> dict[str, bytes]:
     """sheets/<id>.pdf, keys/<id>.pdf (with the full solutions appended), sheets.pdf and keys.pdf;
     the sheets and keys typeset by `engine` (lualatex for names in scripts pdflatex cannot set)."""
-    from . import stages
+    from .. import stages
     from .pdf import compile_pdf, compile_seeded, each
     from .pdfsplit import booklet, booklet_of, extract, page_ranges
-    from .sheetdocs import append_pdfs, tex_document
+    from ..assessment.sheetdocs import append_pdfs, tex_document
 
     step = advance or (lambda n: None)
     counts = _PageCounts()

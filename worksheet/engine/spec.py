@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .activations import ACTIVATIONS, get_activation
-from .errors import SpecError
+from ..errors import SpecError
 from .losses import LOSSES, get_loss
 
 # "Small" networks: what a worked solution can show on paper.

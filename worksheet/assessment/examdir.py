@@ -9,8 +9,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from .errors import InputFileError, WorksheetError
-from .sampling import derive_seed
+from ..errors import InputFileError, WorksheetError
+from ..engine.sampling import derive_seed
 
 MANIFEST = "manifest.json"
 SCHEMA = "worksheet.exam/1"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from .calculator import Trace
-from .numbers import round_decimal, to_decimal
+from ..documents.numbers import round_decimal, to_decimal
 
 # Transcendental functions and quotients are evaluated to 40 digits; their interval is widened
 # by this relative slack so that a value the calculator rounds from a double (within 1e-15 of

@@ -1,0 +1,1 @@
+"""Practice sheets, exams and grading: questions, tolerances, rosters, answer keys."""

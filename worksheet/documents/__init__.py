@@ -1,0 +1,1 @@
+"""Numbers into words: the formatter, notation, context records, templates rendered, the JSON export."""

@@ -1,0 +1,1 @@
+"""Numbers only: specs, seeded sampling, activation and loss registries, the forward and backward pass."""

@@ -1,0 +1,1 @@
+"""Files out: atomic writes, TeX runs and PDF splitting, batches on every core, progress."""
