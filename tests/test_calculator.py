@@ -104,7 +104,7 @@ def test_reference_network_numbers():
 
 
 def test_shipped_reference_spec_is_the_reference_network():
-    spec, given_ = load_spec({}, reference_spec_path())
+    spec, given_ = load_spec(spec=reference_spec_path())
     assert draw_problem(spec, given_)[1].steps == reference_trace().steps
 
 
