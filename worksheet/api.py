@@ -14,7 +14,7 @@ from .options import Documents, Network, Sheet
 FORMATS = ("md", "json", "tex", "pdf")
 SHEET_FORMATS = ("md", "tex", "pdf", "json")
 MAX_VARIANTS = 5000
-SHORT_SEEDS = 10_000  # a drawn seed of generate and practice is below this: easy to read and type again
+SHORT_SEEDS = 10_000  # a seed generate draws is below this: easy to read and type again
 
 
 def parse_formats(text: str | None) -> tuple[str, ...] | None:
@@ -48,6 +48,7 @@ def _first(folder_files: dict[str, bytes], candidates: list[str]) -> str:
 
 
 def drawn_seed_note(seed: int) -> str:
+    """What to tell the reader of a seed drawn for them."""
     return f"seed {seed} was used; --seed {seed} gives the same problem"
 
 
@@ -59,6 +60,7 @@ def spec_path(spec: str | Path | None) -> Path | None:
 
 
 def reference_spec_path() -> Path:
+    """The reference network's spec file."""
     return spec_path("reference")
 
 
@@ -123,12 +125,11 @@ def generate(network: Network = Network(), *, spec: str | Path | None = None,
 
     notes = []
     # Spec: options and spec file, validated.
-    spec_tuple = load_spec(network, spec)
-    if spec_tuple[0].seed is None and not spec_tuple[1].is_complete(spec_tuple[0]):
+    problem, given = load_spec(network, spec)
+    if problem.seed is None and not given.is_complete(problem):
         network = replace(network, seed=secrets.randbelow(SHORT_SEEDS))
-        spec_tuple = load_spec(network, spec)
+        problem, given = load_spec(network, spec)
         notes.append(drawn_seed_note(network.seed))
-    problem, given = spec_tuple
     # Sampling and calculation.
     trace = solve(problem, given)
     # Context and rendering, all in memory.
@@ -210,8 +211,7 @@ def _sheet_files(ctx: dict, problems, formats: tuple[str, ...], names: dict[str,
 def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Path | None = None,
              formats: tuple[str, ...] | None = None, out: Path | None = None) -> Documents:
     """A sheet of problems and its answer key, from one draw (`worksheet practice`)."""
-    import secrets
-
+    from .assessment.examdir import new_seed
     from .assessment.sheetdocs import append_pdfs, compile_bodies, compile_full_solutions
     from .assessment.sheets import build_problems, sheet_context
     from .publish.pdfsplit import extract
@@ -222,7 +222,7 @@ def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str 
     drawn_sheet = load_sheet(network, sheet, spec, "Backpropagation practice")
     seed = drawn_sheet.seed
     if seed is None:
-        seed = secrets.randbelow(SHORT_SEEDS)
+        seed = new_seed()
         notes.append(drawn_seed_note(seed))
     # Sampling, calculation and questions: every problem drawn once, for the sheet and the key.
     drawn = build_problems(drawn_sheet, seed)

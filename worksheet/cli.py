@@ -46,7 +46,7 @@ Seed = Annotated[Optional[int], _option(
 SpecFile = Annotated[Optional[str], _option(
     "--spec", metavar="FILE|NAME",
     help="TOML spec file with options and explicit values (input, target, W1, b1, ...), or the name of a "
-         "built-in spec: reference, mazur, hmkcode (`worksheet specs`). Options given here win over it.")]
+         "built-in spec: reference, mazur, hmkcode (`worksheet specs`). Options given here win over it. [default: none]")]
 Layers = Annotated[Optional[str], _option(
     "--layers", metavar="N-N-N",
     help="Neuron counts joined by '-', e.g. 3-4-4-2: at most 6 weight layers and 10 neurons a layer. "
@@ -215,14 +215,15 @@ ExamFormat = Annotated[Optional[str], _option(
          "pdflatex; with --manifest, the manifest's]")]
 Roster = Annotated[Optional[Path], _option(
     "--roster", metavar="FILE.csv", dir_okay=False,
-    help="UTF-8 CSV with a header and columns id and name: one variant per student.")]
+    help="UTF-8 CSV with a header and columns id and name: one variant per student. [default: none; "
+         "give --roster, --variants or --manifest]")]
 Variants = Annotated[Optional[int], _option(
-    "--variants", metavar="N", help="Number of variants, ids 1 to N, 1 to 5000 (instead of --roster).")]
+    "--variants", metavar="N", help="Number of variants, ids 1 to N, 1 to 5000 (instead of --roster). [default: none]")]
 Force = Annotated[bool, _option(
     "--force", help="Overwrite an exam folder made with another seed or options. [default: off]")]
 Manifest = Annotated[Optional[Path], _option(
     "--manifest", metavar="FILE", dir_okay=False,
-    help="An exam's manifest.json: write the same exam again (a reprint).")]
+    help="An exam's manifest.json: write the same exam again (a reprint). [default: none]")]
 Jobs = Annotated[Optional[int], _option(
     "--jobs", metavar="N",
     help="Processes that share the work, 1 or more; the files are the same whatever the number. "
