@@ -353,6 +353,7 @@ def _sympy_loss(name: str, o: list, t: list):
 SYMPY_CASES = [COMBINATIONS[(n * 23) % len(COMBINATIONS)] for n in range(16)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("number, combination", list(enumerate(SYMPY_CASES)))
 def test_gradients_equal_sympy_exact_differentiation(number, combination):
     hidden, out, loss = combination

@@ -101,6 +101,7 @@ def test_variants_without_names_and_answers_csv(tmp_path):
     assert "| ______________________ | 1 |" in sheet and "/ 12" in sheet
 
 
+@pytest.mark.slow
 def test_rerunning_writes_identical_bytes_and_protects_other_exams(tmp_path):
     r = roster(tmp_path / "class.csv")
     out = tmp_path / "exams" / "quiz3"

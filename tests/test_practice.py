@@ -268,6 +268,7 @@ HAND = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options", HAND, ids=[str(o) for o in HAND])
 def test_a_student_rounding_as_they_like_gets_every_question_right(options):
     rng = random.Random(1)
@@ -327,6 +328,7 @@ def markdown() -> list[tuple[str, str]]:
     return docs
 
 
+@pytest.mark.slow
 def test_markdown_renders_on_github(markdown):
     errors = check_math("\n\n".join(md for _, md in markdown))
     assert not errors, "\n".join(errors[:20])

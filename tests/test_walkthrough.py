@@ -50,24 +50,28 @@ def documents() -> list[tuple[dict, str, dict]]:
     return [({"reference": True}, ref, solution(trace)), *docs]
 
 
+@pytest.mark.slow
 def test_math_parses_in_mathjax(documents):
     text = "\n\n".join(md for _, md, _ in documents)
     errors = check_math(text)
     assert not errors, "\n".join(errors[:20])
 
 
+@pytest.mark.slow
 def test_math_is_what_github_accepts(documents):
     for options, md, _ in documents:
         errors = check_github_math(md)
         assert not errors, f"{options}:\n" + "\n".join(errors[:20])
 
 
+@pytest.mark.slow
 def test_tables_and_anchors(documents):
     for options, md, _ in documents:
         errors = check_tables(md) + check_anchors(md)
         assert not errors, f"{options}:\n" + "\n".join(errors[:20])
 
 
+@pytest.mark.slow
 def test_every_heading_is_an_atx_heading_in_the_toc(documents):
     """No paragraph turned into a heading by a rule under it, so the TOC lists every heading."""
     from markdown_it import MarkdownIt
