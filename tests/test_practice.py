@@ -149,6 +149,7 @@ def test_bad_levels_and_points_are_refused():
 # ---------------------------------------------------------------- students at the requested precision
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options", SPREAD, ids=[str(o) for o in SPREAD])
 def test_carried_and_exact_students_get_every_question_right(options):
     """The calculator's carried trace is a student who rounds every intermediate to the sheet's
