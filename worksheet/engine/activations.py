@@ -63,7 +63,12 @@ class Activation:
     a = f(z), such as a(1 - a) or 1 - a^2, extreme at its ends or at `turning_points`), "input"
     (a step function of z), or "jacobian" (the layer's Jacobian, `jacobian(ops, a)`).
     `log_output(z)` and `log_complement(z, o, ln o)` give ln o and ln(1 - o) from z where that is
-    better conditioned than the logarithm of o."""
+    better conditioned than the logarithm of o.
+
+    For drawing problems: `targets` is the kind of target an output layer of it can reach
+    ("one_hot", "near_0_or_1", "signed", "positive"); `kink_at_zero` marks a piecewise-linear
+    function whose derivative jumps at z = 0 (undefined there, and small or 0 below);
+    `min_width` is the fewest neurons of a layer of it."""
 
     name: str
     title: str
@@ -80,6 +85,9 @@ class Activation:
     jacobian: Callable | None = None
     log_output: Callable[[list], list] | None = None
     log_complement: Callable[[list, list, list], list] | None = None
+    targets: str = "positive"
+    kink_at_zero: bool = False
+    min_width: int = 1
     # One-line forms for inline math in tables, where GitHub would drop the \\ of a cases block.
     inline_value: str | None = None
     inline_derivative: str | None = None
@@ -201,6 +209,7 @@ ACTIVATIONS: dict[str, Activation] = {
             turning_points=(_HALF,),
             log_output=lambda z: [log_sigmoid(x) for x in z],
             log_complement=lambda z, o, log_o: [log_sigmoid(-x) for x in z],
+            targets="near_0_or_1",
         ),
         Activation(
             name="tanh",
@@ -215,6 +224,7 @@ ACTIVATIONS: dict[str, Activation] = {
             forward=_tanh_forward,
             derivative_from="output",
             turning_points=(Decimal(0),),
+            targets="signed",
         ),
         Activation(
             name="relu",
@@ -228,6 +238,7 @@ ACTIVATIONS: dict[str, Activation] = {
             derivative_latex=r"\begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
             output_range=(0.0, math.inf),
             forward=_piecewise_forward(_relu),
+            kink_at_zero=True,
             inline_value=r"\max(0, x)",
             inline_derivative=r"\mathbb{1}[x > 0]",
         ),
@@ -242,6 +253,7 @@ ACTIVATIONS: dict[str, Activation] = {
             derivative_latex=r"\begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}",
             output_range=(-math.inf, math.inf),
             forward=_piecewise_forward(_leaky_relu),
+            kink_at_zero=True,
             inline_value=r"\max(\alpha x, x)",
             inline_derivative=r"\mathbb{1}[x > 0] + \alpha \cdot \mathbb{1}[x \le 0]",
         ),
@@ -274,6 +286,8 @@ ACTIVATIONS: dict[str, Activation] = {
             jacobian=_softmax_jacobian,
             log_output=log_softmax,
             log_complement=log_softmax_complement,
+            targets="one_hot",
+            min_width=2,
             elementwise=False,
             output_only=True,
         ),

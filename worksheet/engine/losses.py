@@ -32,6 +32,7 @@ class Loss:
     derivative_latex: str
     outputs: tuple[str, ...]  # output activations that make sense with this loss
     target_range: tuple[float, float] | None  # closed interval targets must lie in
+    target_sum: float | None = None  # what the targets must sum to (a probability distribution)
     combined_delta: tuple[str, ...] = ()
     combined: Callable | None = None
     derivative_asked: bool = False  # a sheet asks dE/do_k on its own: one line of arithmetic
@@ -126,6 +127,7 @@ LOSSES: dict[str, Loss] = {
             target_range=(0.0, 1.0),
             combined_delta=("softmax",),
             combined=lambda ops, o, t, n: [oi - ti for oi, ti in zip(o, t)],
+            target_sum=1.0,
         ),
     )
 }
