@@ -12,9 +12,13 @@ from worksheet.documents.context import walkthrough_context
 from worksheet.documents.render import _environment, headings
 
 # The walkthrough's sections whose wording lives once, in templates/<section>.j2.
-SECTIONS = ("_formulas", "_forward", "_loss", "_output_layer", "_hidden_layers", "_matrix", "_summary", "_references")
+SECTIONS = ("_formulas", "_forward", "_loss", "_output_layer", "_hidden_layers", "_matrix", "_steps", "_summary",
+            "_appendix", "_corrections", "_references")
+OPTIONAL = {"_steps": "steps", "_corrections": "corrections is not none"}
 ENTRY = '((* set dialect = "dialects/" ~ which ~ ".j2" *))' + "".join(
-    f'((* include "{name}.j2" *))\n' for name in SECTIONS
+    f'((* if {OPTIONAL[name]} *))((* include "{name}.j2" *))((* endif *))\n' if name in OPTIONAL
+    else f'((* include "{name}.j2" *))\n'
+    for name in SECTIONS
 )
 
 SPREAD = [
@@ -23,6 +27,7 @@ SPREAD = [
     dict(seed=11, layers="2-3-2", activation="leaky_relu,sigmoid", loss="bce", leaky_slope=0.1),
     dict(seed=12, layers="2-2", activation="linear", loss="mse"),
     dict(seed=17, layers="2-2-2", update_order="sequential"),
+    dict(seed=18, layers="2-2-2", steps=3, rounding="carried", precision=4),
 ]
 
 
