@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from .. import __version__
@@ -21,7 +21,10 @@ from .notation import (
     weight_plain,
     weight_unicode,
 )
-from .numbers import fmt, fmt_difference, fmt_ratio, fmt_given, operand, parse_shown, round_decimal_places, signed
+from .steps import derivative_step, shown_input, tex_formula, tex_side, tex_substituted
+from .numbers import (
+    fmt, fmt_difference, fmt_ratio, fmt_given, operand, parse_shown, recomputes, round_decimal_places, signed,
+)
 
 FOOTNOTE = "[^exact]"
 
@@ -108,32 +111,14 @@ class Formatter:
 
     def note(self, op: str, operands: list[str], result: str) -> str:
         """The footnote marker when the shown operands do not reproduce the shown result."""
-        if recomputes(op, operands, result):
+        return self.mark(recomputes(op, operands, result))
+
+    def mark(self, recomputed: bool | None) -> str:
+        """The footnote marker for a line that does not recompute (None: nothing to recompute)."""
+        if recomputed is not False:
             return ""
         self.mismatches += 1
         return " " + FOOTNOTE
-
-
-def _dec(text: str) -> Decimal:
-    return parse_shown(text)
-
-
-def recomputes(op: str, operands: list[str], result: str) -> bool:
-    """Whether `result`, as shown, is the rounding of `op` applied to the shown operands."""
-    xs = [_dec(t) for t in operands]
-    if op == "mul":
-        value = math.prod(xs, start=Decimal(1))
-    elif op == "add":
-        value = sum(xs, Decimal(0))
-    elif op == "sub":
-        value = xs[0] - sum(xs[1:], Decimal(0))
-    elif op == "div":
-        value = xs[0] / xs[1]
-    else:
-        raise ValueError(op)
-    shown = _dec(result)
-    places = max(0, -shown.as_tuple().exponent) if "10^" not in result else -shown.adjusted() + 2
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == shown
 
 
 # ---------------------------------------------------------------- helpers
@@ -278,18 +263,13 @@ def _weight_table(spec, F, layer: LayerTrace, neurons, given: bool) -> dict[str,
     return {"l": l, "from": layer_name(spec, l - 1), "to": layer_name(spec, l), "rows": rows, "biases": biases}
 
 
-def _prev_value(F: Formatter, layer: LayerTrace, i: int) -> str:
-    """a_prev[i] as shown: inputs are given values, activations computed ones."""
-    return F.g(layer.a_prev[i]) if layer.l == 1 else F.v(layer.a_prev[i])
-
-
 def _flow_rows(spec, F, step: StepTrace, neurons) -> list[dict[str, str]]:
     rows = []
     for layer in step.layers:
         l = layer.l
         for j in range(len(layer.W)):
             for i in range(len(layer.W[j])):
-                a, w, p = _prev_value(F, layer, i), F.g(layer.W[j][i]), F.v(layer.products[j][i])
+                a, w, p = shown_input(F, layer, i), F.g(layer.W[j][i]), F.v(layer.products[j][i])
                 rows.append({
                     "src": neurons[l - 1][i].label, "dst": neurons[l][j].label,
                     "w": weight(spec, l, j + 1, i + 1), "wv": w,
@@ -383,7 +363,7 @@ def _forward_layer(spec, F, layer: LayerTrace, neurons) -> dict[str, Any]:
         n = neurons[l][j]
         terms_sym, calc, prods, rows = [], [], [], []
         for i in range(len(layer.W[j])):
-            a, w, p = _prev_value(F, layer, i), F.g(layer.W[j][i]), F.v(layer.products[j][i])
+            a, w, p = shown_input(F, layer, i), F.g(layer.W[j][i]), F.v(layer.products[j][i])
             src = neurons[l - 1][i]
             wsym = weight(spec, l, j + 1, i + 1)
             terms_sym.append(rf"{src.value} \cdot {wsym}")
@@ -515,7 +495,7 @@ def _output_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
         if layer.derivative is not None:
             der = F.v(layer.derivative[k])
             rec.update(der=der, fn_delta=F.note("mul", [dE, der], d) if spec.loss != "bce" else "")
-            rec["der_calc"] = _derivative_calc(spec, F, layer, k, neurons[L][k].value)
+            rec["der_calc"] = _derivative_calc(F, layer, k, neurons[L][k].value)
         rec["direction"] = "above" if lt.output[k] > lt.target[k] else "below" if lt.output[k] < lt.target[k] else "equal to"
         deltas.append(rec)
     if softmax:
@@ -550,28 +530,14 @@ def _output_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
     }
 
 
-def _derivative_calc(spec, F, layer: LayerTrace, j: int, sym: str) -> dict[str, str]:
+def _derivative_calc(F, layer: LayerTrace, j: int, sym: str) -> dict[str, str]:
     """f'(z_j) as a hand calculation from the neuron's output `sym`."""
-    name = layer.activation
-    a = F.v(layer.a[j])
-    der = F.v(layer.derivative[j])
-    z = F.v(layer.z[j])
-    side = "> 0" if layer.z[j] > 0 else r"\le 0"
-    if name == "sigmoid":
-        one_minus = F.v(1 - layer.a[j]) if F.exact else F.v(1 - float(a))
-        return {"formula": f"{sym}(1 - {sym})", "calc": rf"{operand(a)} \times {operand(one_minus)}",
-                "one_minus": one_minus, "value": der, "fn": F.note("mul", [a, one_minus], der)}
-    if name == "tanh":
-        squared = f"({sym})^2" if "^" in sym else f"{sym}^2"
-        return {"formula": f"1 - {squared}", "calc": rf"1 - {operand(a)}^2", "value": der,
-                "fn": F.note("sub", ["1", str(_dec(a) * _dec(a))], der)}
-    if name == "relu":
-        return {"formula": r"\begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
-                "calc": f"z = {z} {side}", "value": der, "fn": ""}
-    if name == "leaky_relu":
-        return {"formula": r"\begin{cases} 1 & z > 0 \\ \alpha & z \le 0 \end{cases}",
-                "calc": f"z = {z} {side}", "value": der, "fn": ""}
-    return {"formula": "1", "calc": "1", "value": der, "fn": ""}
+    step = derivative_step(F, layer, j)
+    calc = f"z = {step.net} {tex_side(step)}" if step.net is not None else tex_substituted(step)
+    record = {"formula": tex_formula(step, sym), "calc": calc, "value": step.result, "fn": F.mark(step.recomputes)}
+    if len(step.operands) == 2:
+        record["one_minus"] = step.operands[1]
+    return record
 
 
 def _weight_grads(spec, F, layer: LayerTrace, neurons, first_given: bool) -> list[dict[str, Any]]:
@@ -580,7 +546,7 @@ def _weight_grads(spec, F, layer: LayerTrace, neurons, first_given: bool) -> lis
     for j in range(len(layer.W)):
         d = F.v(layer.delta[j])
         for i in range(len(layer.W[j])):
-            a = _prev_value(F, layer, i)
+            a = shown_input(F, layer, i)
             g = F.v(layer.grad_W[j][i])
             step = F.v(layer.step_W[j][i])
             w = F.g(layer.W[j][i])
@@ -649,7 +615,7 @@ def _hidden_section(spec, F, step: StepTrace, l: int, neurons) -> dict[str, Any]
             "n": _neuron_record(neurons[l][j]), "paths": paths,
             "sum": " + ".join(p["p_o"] for p in paths), "error": err, "error_o": operand(err),
             "fn_error": F.note("add", [p["p"] for p in paths], err),
-            "der": der, "der_calc": _derivative_calc(spec, F, layer, j, neurons[l][j].value),
+            "der": der, "der_calc": _derivative_calc(F, layer, j, neurons[l][j].value),
             "delta": d, "delta_o": operand(d), "fn_delta": F.note("mul", [err, der], d),
             "agree": len(signs) <= 1, "n_paths": len(paths),
             "dead": dead, "saturated": saturated, "z": F.v(z),
@@ -721,7 +687,7 @@ def _matrix_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
             "jac": _bmatrix([[F.v(x) for x in r] for r in layer.jacobian]) if layer.jacobian is not None else None,
             "error": _col([F.v(x) for x in layer.error]),
             "delta": _col([F.v(x) for x in layer.delta]),
-            "a_prev_row": _bmatrix([[_prev_value(F, layer, i) for i in range(len(layer.a_prev))]]),
+            "a_prev_row": _bmatrix([[shown_input(F, layer, i) for i in range(len(layer.a_prev))]]),
             "grad": _bmatrix([[F.v(x) for x in r] for r in layer.grad_W]),
             "W_new": _bmatrix([[F.new_w(layer, j, i) for i in range(len(r))] for j, r in enumerate(layer.W_new)]),
             "b_new": _col([F.new_b(layer, j) for j in range(len(layer.b_new))]) if layer.b_new is not None else None,

@@ -125,3 +125,21 @@ def signed(text: str) -> str:
 def operand(text: str) -> str:
     """A displayed number substituted into a formula: negatives in parentheses, 0.5 \\times (-0.04246)."""
     return f"({text})" if text.startswith("-") else text
+
+
+def recomputes(op: str, operands: list[str], result: str) -> bool:
+    """Whether `result`, as shown, is the rounding of `op` applied to the shown operands."""
+    xs = [parse_shown(t) for t in operands]
+    if op == "mul":
+        value = math.prod(xs, start=Decimal(1))
+    elif op == "add":
+        value = sum(xs, Decimal(0))
+    elif op == "sub":
+        value = xs[0] - sum(xs[1:], Decimal(0))
+    elif op == "div":
+        value = xs[0] / xs[1]
+    else:
+        raise ValueError(op)
+    shown = parse_shown(result)
+    places = max(0, -shown.as_tuple().exponent) if "10^" not in result else -shown.adjusted() + 2
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == shown

@@ -1,0 +1,90 @@
+"""Worked steps: what a line computes, its formula, its operands and result as printed, and whether
+it recomputes from what it shows; built once for the walkthrough and the answer keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..engine.calculator import LayerTrace
+from .numbers import operand, parse_shown, recomputes
+
+# A formula is an expression tree over named quantities and small integers, with no notation in it:
+#   ("mul", "out", ("sub", 1, "out"))  is  out (1 - out)
+#   ("sub", 1, ("pow", "out", 2))      is  1 - out^2
+#   ("step", 1, 0) / ("step", 1, "alpha")  is 1 for a positive net input, else 0 (or alpha)
+#   1                                  is the constant 1
+
+
+@dataclass(frozen=True)
+class Step:
+    what: str
+    formula: object
+    operands: tuple[str, ...]
+    result: str
+    # Whether the operands as printed give the result as printed; None for a choice between cases.
+    recomputes: bool | None
+    # For a choice between cases: the net input as printed and whether it is positive.
+    net: str | None = None
+    positive: bool | None = None
+
+
+def shown_input(F, layer: LayerTrace, i: int) -> str:
+    """a_prev[i] as a solution substitutes it: inputs as given, activations as computed."""
+    return F.g(layer.a_prev[i]) if layer.l == 1 else F.v(layer.a_prev[i])
+
+
+def derivative_step(F, layer: LayerTrace, j: int) -> Step:
+    """The activation's derivative f'(net_j), as a hand computation from the neuron's output."""
+    name = layer.activation
+    a, der = F.v(layer.a[j]), F.v(layer.derivative[j])
+    if name == "sigmoid":
+        # 1 - a is not in the calculator's trace: exact mode rounds the exact 1 - a, carried mode
+        # subtracts the shown (carried) a, as a hand computation would.
+        one_minus = F.v(1 - layer.a[j]) if F.exact else F.v(1 - float(a))
+        return Step("derivative", ("mul", "out", ("sub", 1, "out")), (a, one_minus), der,
+                    recomputes("mul", [a, one_minus], der))
+    if name == "tanh":
+        squared = str(parse_shown(a) * parse_shown(a))
+        return Step("derivative", ("sub", 1, ("pow", "out", 2)), (a,), der, recomputes("sub", ["1", squared], der))
+    if name in ("relu", "leaky_relu"):
+        low = 0 if name == "relu" else "alpha"
+        return Step("derivative", ("step", 1, low), (), der, None, net=F.v(layer.z[j]), positive=layer.z[j] > 0)
+    return Step("derivative", 1, (), der, None)
+
+
+# ---------------------------------------------------------------- TeX math (Markdown and LaTeX)
+
+
+def _power_base(sym: str, style: str) -> str:
+    """A symbol that takes an exponent: h^{(2)}_{1} needs a group, or it would have two."""
+    if "^" not in sym:
+        return sym
+    return f"({sym})" if style == "paren" else f"{{{sym}}}"
+
+
+def tex_formula(step: Step, out: str, power: str = "paren") -> str:
+    """The step's formula in TeX math, with `out` for the neuron's output."""
+    f = step.formula
+    if f == ("mul", "out", ("sub", 1, "out")):
+        return f"{out}(1 - {out})"
+    if f == ("sub", 1, ("pow", "out", 2)):
+        return f"1 - {_power_base(out, power)}^2"
+    if isinstance(f, tuple) and f[0] == "step":
+        low = r"\alpha" if f[2] == "alpha" else str(f[2])
+        return rf"\begin{{cases}} 1 & z > 0 \\ {low} & z \le 0 \end{{cases}}"
+    return str(f)
+
+
+def tex_substituted(step: Step) -> str:
+    """The formula with the printed operands in place of the quantities."""
+    f = step.formula
+    if f == ("mul", "out", ("sub", 1, "out")):
+        return rf"{operand(step.operands[0])} \times {operand(step.operands[1])}"
+    if f == ("sub", 1, ("pow", "out", 2)):
+        return rf"1 - {operand(step.operands[0])}^2"
+    return str(f)
+
+
+def tex_side(step: Step) -> str:
+    """The case a net input falls in: "> 0" or "\\le 0"."""
+    return "> 0" if step.positive else r"\le 0"
