@@ -21,51 +21,13 @@ from .notation import (
     weight_plain,
     weight_unicode,
 )
-from .steps import derivative_step, shown_input, tex_formula, tex_side, tex_substituted
 from .numbers import (
     fmt, fmt_difference, fmt_ratio, fmt_given, operand, parse_shown, recomputes, round_decimal_places, signed,
 )
+from .reference_original import REFERENCE_PRINTED
+from .steps import derivative_step, shown_input, tex_formula, tex_side, tex_substituted
 
 FOOTNOTE = "[^exact]"
-
-# What the original reference document printed, for the corrections table of `worksheet reference`.
-REFERENCE_PRINTED = [
-    ("$o_1$", "o", (1, 0), "0.60635"),
-    ("$o_2$", "o", (1, 1), "0.63002"),
-    ("$E_1$", "E", (0,), "0.17782"),
-    ("$E_2$", "E", (1,), "0.06480"),
-    ("$E_{total}$", "Etot", (), "0.24262"),
-    (r"$\partial E_1 / \partial o_1 = o_1 - t_1$", "dE", (0,), "0.59635"),
-    (r"$\partial E_2 / \partial o_2 = o_2 - t_2$", "dE", (1,), "-0.35998"),
-    (r"$o_1(1 - o_1)$", "der", (1, 0), "0.23886"),
-    (r"$o_2(1 - o_2)$", "der", (1, 1), "0.23311"),
-    (r"$\delta_{o1}$", "delta", (1, 0), "0.14247"),
-    (r"$\delta_{o2}$", "delta", (1, 1), "-0.08391"),
-    (r"$\partial E / \partial w_5$", "grad", (1, 0, 0), "0.07223"),
-    (r"$\partial E / \partial w_6$", "grad", (1, 0, 1), "0.07277"),
-    (r"$\partial E / \partial w_7$", "grad", (1, 1, 0), "-0.04251"),
-    (r"$\partial E / \partial w_8$", "grad", (1, 1, 1), "-0.04285"),
-    ("$w_5^{new}$", "new", (1, 0, 0), "0.36388"),
-    ("$w_6^{new}$", "new", (1, 0, 1), "0.41361"),
-    ("$w_7^{new}$", "new", (1, 1, 0), "0.52126"),
-    ("$w_8^{new}$", "new", (1, 1, 1), "0.57143"),
-    (r"Path $\delta_{o1} w_5$", "path", (0, 0, 0), "0.05699"),
-    (r"Path $\delta_{o2} w_7$", "path", (0, 0, 1), "-0.04196"),
-    (r"Path $\delta_{o1} w_6$", "path", (0, 1, 0), "0.06411"),
-    (r"Path $\delta_{o2} w_8$", "path", (0, 1, 1), "-0.04615"),
-    (r"Error into $h_1$", "error", (0, 0), "0.01503"),
-    (r"Error into $h_2$", "error", (0, 1), "0.01796"),
-    (r"$\delta_{h1}$", "delta", (0, 0), "0.00375"),
-    (r"$\delta_{h2}$", "delta", (0, 1), "0.00448"),
-    (r"$\partial E / \partial w_1$", "grad", (0, 0, 0), "0.000188"),
-    (r"$\partial E / \partial w_2$", "grad", (0, 0, 1), "0.000376"),
-    (r"$\partial E / \partial w_3$", "grad", (0, 1, 0), "0.000224"),
-    (r"$\partial E / \partial w_4$", "grad", (0, 1, 1), "0.000449"),
-    ("$w_1^{new}$", "new", (0, 0, 0), "0.149906"),
-    ("$w_2^{new}$", "new", (0, 0, 1), "0.199812"),
-    ("$w_3^{new}$", "new", (0, 1, 0), "0.249888"),
-    ("$w_4^{new}$", "new", (0, 1, 1), "0.299776"),
-]
 
 
 class Formatter:
@@ -561,7 +523,7 @@ def _weight_grads(spec, F, layer: LayerTrace, neurons, first_given: bool) -> lis
                 "fn_grad": F.note("mul", [d, a], g),
                 "w": w, "step": step, "step_o": operand(step), "fn_step": F.note("mul", [F.g(spec.lr), g], step),
                 "new": new, "fn_new": F.note("sub", [w, step], new),
-                "change": signed(F.v(-layer.step_W[j][i])) if True else "",
+                "change": signed(F.v(-layer.step_W[j][i])),
                 "direction": _direction(change),
             })
     return out
@@ -595,8 +557,8 @@ def _hidden_section(spec, F, step: StepTrace, l: int, neurons) -> dict[str, Any]
         paths = []
         for k in range(len(nxt.delta)):
             dk = F.v(nxt.delta[k])
-            wk = F.v(layer.W_next[k][j]) if (spec.update_order == "sequential" or l + 1 > 1) and False else \
-                (F.g(layer.W_next[k][j]) if spec.update_order == "simultaneous" else F.v(layer.W_next[k][j]))
+            # Sequential order uses the next layer's weights already updated: computed, not given.
+            wk = F.g(layer.W_next[k][j]) if spec.update_order == "simultaneous" else F.v(layer.W_next[k][j])
             p = F.v(layer.paths[j][k])
             paths.append({
                 "k": k + 1, "n": _neuron_record(neurons[l + 1][k]), "delta": dk, "delta_o": operand(dk),
