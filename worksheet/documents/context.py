@@ -21,8 +21,9 @@ from .notation import (
     weight_plain,
     weight_unicode,
 )
+from .diagrams import ascii_222, mermaid
 from .numbers import (
-    fmt, fmt_difference, fmt_ratio, fmt_given, operand, parse_shown, recomputes, round_decimal_places, signed,
+    fmt, fmt_difference, fmt_ratio, fmt_given, operand, recomputes, round_decimal_places, signed,
 )
 from .reference_original import REFERENCE_PRINTED
 from .steps import derivative_step, shown_input, tex_formula, tex_side, tex_substituted
@@ -102,10 +103,6 @@ def _direction(change: float) -> str:
     return "increases" if change > 0 else "decreases" if change < 0 else "stays the same"
 
 
-def _mermaid_id(n: Neuron) -> str:
-    return n.plain.replace(".", "_")
-
-
 # ---------------------------------------------------------------- the context
 
 
@@ -170,8 +167,8 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
     }
     ctx["weights_by_layer"] = [_weight_table(spec, F, layer, neurons, given=True) for layer in step.layers]
     ctx["flow"] = _flow_rows(spec, F, step, neurons)
-    ctx["ascii"] = _ascii_diagram(spec, F, step) if spec.layers == (2, 2, 2) else None
-    ctx["mermaid"] = _mermaid(spec, F, step, neurons)
+    ctx["ascii"] = ascii_222(F, step) if spec.layers == (2, 2, 2) else None
+    ctx["mermaid"] = mermaid(spec, F, step, neurons)
     ctx["forward"] = [_forward_layer(spec, F, layer, neurons) for layer in step.layers]
     ctx["loss_calc"] = _loss_section(spec, F, step, neurons)
     ctx["output"] = _output_section(spec, F, step, neurons)
@@ -245,73 +242,6 @@ def _flow_rows(spec, F, step: StepTrace, neurons) -> list[dict[str, str]]:
                     "wv": F.g(layer.b[j]), "calc": rf"{neurons[l][j].bias} = {F.g(layer.b[j])}", "fn": "",
                 })
     return rows
-
-
-def _ascii_diagram(spec, F, step: StepTrace) -> str:
-    """The reference's drawing of a 2-2-2 network, with this problem's numbers."""
-    W1, W2 = step.layers[0].W, step.layers[1].W
-    x, h, o = step.input, step.layers[0].a, step.layers[1].a
-    left = [f"I₁ ({F.g(x[0])})", f"I₂ ({F.g(x[1])})"]
-    mid = [f"H₁ ({F.v(h[0])})", f"H₂ ({F.v(h[1])})"]
-    right = [f"O₁ ({F.v(o[0])})", f"O₂ ({F.v(o[1])})"]
-    e1 = [f"w{s}={F.g(w)}" for s, w in zip("₁₂₃₄", (W1[0][0], W1[0][1], W1[1][0], W1[1][1]))]
-    e2 = [f"w{s}={F.g(w)}" for s, w in zip("₅₆₇₈", (W2[0][0], W2[0][1], W2[1][0], W2[1][1]))]
-    wl, wm = max(map(len, left)), max(map(len, mid))
-    span = max(map(len, e1 + e2)) * 2 + 6
-    height = 7
-
-    def arrow(label: str) -> str:
-        pad = span - len(label) - 1
-        return "─" * (pad // 2) + label + "─" * (pad - pad // 2) + "→"
-
-    def crossing(upper_to_lower: str, lower_to_upper: str) -> list[str]:
-        # ╲ runs from the upper neuron on the left to the lower one on the right, ╱ the other way.
-        rows = []
-        for r in range(height):
-            line = [" "] * span
-            c = round(r * (span - 2) / (height - 1))
-            if c == span - 2 - c:
-                line[c] = "╳"
-            else:
-                line[c] = "╲"
-                line[span - 2 - c] = "╱"
-            rows.append("".join(line))
-        gap = span - len(upper_to_lower) - len(lower_to_upper) - 4
-        rows.insert(1, "  " + upper_to_lower + " " * gap + lower_to_upper + "  ")
-        return rows
-
-    lines = [
-        "Input Layer".ljust(wl + span + 2) + "Hidden Layer".ljust(wm + span + 2) + "Output Layer",
-        "",
-        f"{left[0].ljust(wl)} {arrow(e1[0])} {mid[0].ljust(wm)} {arrow(e2[0])} {right[0]}",
-    ]
-    for a, b in zip(crossing(e1[2], e1[1]), crossing(e2[2], e2[1])):
-        lines.append(f"{' ' * wl} {a} {' ' * wm} {b}".rstrip())
-    lines.append(f"{left[1].ljust(wl)} {arrow(e1[3])} {mid[1].ljust(wm)} {arrow(e2[3])} {right[1]}")
-    return "\n".join(lines)
-
-
-def _mermaid(spec, F, step: StepTrace, neurons) -> str:
-    lines = ["flowchart LR"]
-    for l, row in enumerate(neurons):
-        lines.append(f'  subgraph L{l}["{layer_name(spec, l)} layer"]')
-        for n in row:
-            if l == 0:
-                val = F.g(step.input[n.j - 1])
-            else:
-                val = F.v(step.layers[l - 1].a[n.j - 1])
-            bias = ""
-            if l > 0 and step.layers[l - 1].b is not None:
-                bias = f"<br/>b = {F.g(step.layers[l - 1].b[n.j - 1])}"
-            lines.append(f'    {_mermaid_id(n)}(("{n.plain} = {val}{bias}"))')
-        lines.append("  end")
-    for layer in step.layers:
-        l = layer.l
-        for j in range(len(layer.W)):
-            for i in range(len(layer.W[j])):
-                src, dst = _mermaid_id(neurons[l - 1][i]), _mermaid_id(neurons[l][j])
-                lines.append(f'  {src} -- "{weight_plain(spec, l, j + 1, i + 1)} = {F.g(layer.W[j][i])}" --> {dst}')
-    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- forward pass
