@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from worksheet.api import load_spec, solve
-from worksheet.documents.context import Formatter
-from worksheet.documents.numbers import parse_shown
+from worksheet.documents.numbers import Formatter, parse_shown
 from worksheet.documents.steps import derivative_step, shown_input, tex_formula, tex_substituted
 
 CASES = [

@@ -9,13 +9,12 @@ from typing import Any
 from .. import __version__
 from ..engine.activations import get_activation
 from ..engine.calculator import Trace
-from ..documents.context import Formatter
 from ..errors import SpecError
 from ..engine.formulas import activation_latex
 from ..engine.intervals import Unbounded, ranges
 from ..engine.losses import get_loss
 from ..documents.notation import layer_name, neuron, weight
-from ..documents.numbers import decimals_for, fmt, fmt_given, operand
+from ..documents.numbers import Formatter, decimals_for, fmt, fmt_given, operand
 from ..documents.steps import derivative_step, shown_input, tex_formula, tex_side, tex_substituted
 from .questions import Answer, Quantity, answer, choose, labels, well_posed
 from ..engine.sampling import Stream, derive_seed, draw_problem

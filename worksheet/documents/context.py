@@ -22,67 +22,9 @@ from .notation import (
     weight_unicode,
 )
 from .diagrams import ascii_222, mermaid
-from .numbers import (
-    fmt, fmt_difference, fmt_ratio, fmt_given, operand, recomputes, round_decimal_places, signed,
-)
+from .numbers import FOOTNOTE, Formatter, fmt_given, fmt_ratio, operand, round_decimal_places, signed
 from .reference_original import REFERENCE_PRINTED
 from .steps import derivative_step, shown_input, tex_formula, tex_side, tex_substituted
-
-FOOTNOTE = "[^exact]"
-
-
-class Formatter:
-    """The document's number forms, all from numbers.py."""
-
-    def __init__(self, precision: int, exact: bool):
-        self.p = precision
-        self.exact = exact
-        self.mismatches = 0
-
-    def v(self, x: float) -> str:
-        """A computed value."""
-        return fmt(x, self.p)
-
-    def g(self, x: float) -> str:
-        """A given value, as written."""
-        return fmt_given(x)
-
-    def new(self, x: float, old: str, step: str) -> str:
-        """An updated parameter old - step, with the digits of both."""
-        return fmt_difference(x, [old, step], self.p)
-
-    def new_w(self, layer: LayerTrace, j: int, i: int) -> str:
-        """W_new[j][i] with the digits of its update step."""
-        return fmt_difference(layer.W_new[j][i], [self.v(layer.step_W[j][i])], self.p)
-
-    def new_b(self, layer: LayerTrace, j: int) -> str:
-        return fmt_difference(layer.b_new[j], [self.v(layer.step_b[j])], self.p)
-
-    def s(self, x: float) -> str:
-        return signed(self.v(x))
-
-    def o(self, x: float) -> str:
-        """A computed value substituted into a formula."""
-        return operand(self.v(x))
-
-    def go(self, x: float) -> str:
-        return operand(self.g(x))
-
-    def short(self, x: float) -> str:
-        """Three decimals for prose ("0.606 vs 0.01")."""
-        return fmt(x, 3)
-
-    def note(self, op: str, operands: list[str], result: str) -> str:
-        """The footnote marker when the shown operands do not reproduce the shown result."""
-        return self.mark(recomputes(op, operands, result))
-
-    def mark(self, recomputed: bool | None) -> str:
-        """The footnote marker for a line that does not recompute (None: nothing to recompute)."""
-        if recomputed is not False:
-            return ""
-        self.mismatches += 1
-        return " " + FOOTNOTE
-
 
 # ---------------------------------------------------------------- helpers
 
