@@ -82,3 +82,22 @@ def test_shown_input_is_given_for_the_inputs_and_computed_above():
     first, second = trace.first.layers[:2]
     assert shown_input(F, first, 0) == F.g(first.a_prev[0])
     assert shown_input(F, second, 0) == F.v(second.a_prev[0])
+
+
+@pytest.mark.parametrize("update_order", ["simultaneous", "sequential"])
+def test_error_path_steps_multiply_what_they_show(update_order):
+    from worksheet.documents.steps import error_path_step
+
+    spec, given = load_spec(dict(seed=17, layers="2-3-2", update_order=update_order, rounding="carried"))
+    trace = solve(spec, given)
+    F = Formatter(spec.precision, False)
+    layer, nxt = trace.first.layers[0], trace.first.layers[1]
+    for j in range(len(layer.a)):
+        for k in range(len(nxt.delta)):
+            step = error_path_step(F, spec.update_order, layer, nxt, j, k)
+            assert step.formula == ("mul", "delta", "w") and step.recomputes
+            delta, w = step.operands
+            assert delta == F.v(nxt.delta[k])
+            # Simultaneous order substitutes the weight as given; sequential the updated one.
+            assert w == (F.g(layer.W_next[k][j]) if update_order == "simultaneous" else F.v(layer.W_next[k][j]))
+            assert "\\" not in step.result + delta + w

@@ -15,7 +15,7 @@ from ..engine.intervals import Unbounded, ranges
 from ..engine.losses import get_loss
 from ..documents.notation import layer_name, neuron, weight
 from ..documents.numbers import Formatter, decimals_for, fmt, fmt_given, operand
-from ..documents.steps import derivative_step, shown_input, tex_formula, tex_side, tex_substituted
+from ..documents.steps import derivative_step, error_path_step, shown_input, tex_formula, tex_side, tex_substituted
 from .questions import Answer, Quantity, answer, choose, labels, well_posed
 from ..engine.sampling import Stream, derive_seed, draw_problem
 from .sheetspec import ProblemSpec, SheetSpec
@@ -456,11 +456,9 @@ def _error_line(spec, F: Formatter, step, layer, j: int, n_j) -> str:
     for k in range(len(nxt.delta)):
         d_n = neuron(spec, layer.l + 1, k + 1)
         syms.append(rf"\delta_{{{d_n.short}}} {weight(spec, layer.l + 1, k + 1, j + 1)}")
-        w = layer.W_next[k][j]
-        # Sequential order uses the next layer's weights already updated: computed, not given.
-        w_text = F.g(w) if spec.update_order == "simultaneous" else F.v(w)
-        nums.append(rf"{F.o(nxt.delta[k])} \times {operand(w_text)}")
-        prods.append(F.o(layer.paths[j][k]))
+        path = error_path_step(F, spec.update_order, layer, nxt, j, k)
+        nums.append(" \\times ".join(operand(x) for x in path.operands))
+        prods.append(operand(path.result))
     line = f"{sym} = {' + '.join(syms)} = {' + '.join(nums)}"
     if len(prods) > 1:
         line += f" = {' + '.join(prods)}"

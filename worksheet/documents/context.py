@@ -24,7 +24,7 @@ from .notation import (
 from .diagrams import ascii_222, mermaid
 from .numbers import FOOTNOTE, Formatter, fmt_given, fmt_ratio, operand, round_decimal_places, signed
 from .reference_original import REFERENCE_PRINTED
-from .steps import derivative_step, shown_input, tex_formula, tex_side, tex_substituted
+from .steps import derivative_step, error_path_step, shown_input, tex_formula, tex_side, tex_substituted
 
 # ---------------------------------------------------------------- helpers
 
@@ -428,14 +428,12 @@ def _hidden_section(spec, F, step: StepTrace, l: int, neurons) -> dict[str, Any]
     for j in range(len(layer.z)):
         paths = []
         for k in range(len(nxt.delta)):
-            dk = F.v(nxt.delta[k])
-            # Sequential order uses the next layer's weights already updated: computed, not given.
-            wk = F.g(layer.W_next[k][j]) if spec.update_order == "simultaneous" else F.v(layer.W_next[k][j])
-            p = F.v(layer.paths[j][k])
+            path = error_path_step(F, spec.update_order, layer, nxt, j, k)
+            (dk, wk), p = path.operands, path.result
             paths.append({
                 "k": k + 1, "n": _neuron_record(neurons[l + 1][k]), "delta": dk, "delta_o": operand(dk),
                 "w": wk, "w_o": operand(wk), "wsym": weight(spec, l + 1, k + 1, j + 1),
-                "p": p, "p_o": operand(p), "p_s": signed(p), "fn": F.note("mul", [dk, wk], p),
+                "p": p, "p_o": operand(p), "p_s": signed(p), "fn": F.mark(path.recomputes),
                 "positive": layer.paths[j][k] > 0,
             })
         err = F.v(layer.error[j])

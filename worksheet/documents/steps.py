@@ -52,6 +52,15 @@ def derivative_step(F, layer: LayerTrace, j: int) -> Step:
     return Step("derivative", 1, (), der, None)
 
 
+def error_path_step(F, update_order: str, layer: LayerTrace, nxt: LayerTrace, j: int, k: int) -> Step:
+    """One path of a hidden neuron's error: delta_k of the next layer times the weight w_kj."""
+    dk = F.v(nxt.delta[k])
+    # Sequential order uses the next layer's weights already updated: computed, not given.
+    wk = F.g(layer.W_next[k][j]) if update_order == "simultaneous" else F.v(layer.W_next[k][j])
+    p = F.v(layer.paths[j][k])
+    return Step("error path", ("mul", "delta", "w"), (dk, wk), p, recomputes("mul", [dk, wk], p))
+
+
 # ---------------------------------------------------------------- TeX math (Markdown and LaTeX)
 
 
