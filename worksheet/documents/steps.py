@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..engine.activations import get_activation
 from ..engine.calculator import LayerTrace
 from .numbers import operand, parse_shown, recomputes
 
@@ -33,23 +34,25 @@ def shown_input(F, layer: LayerTrace, i: int) -> str:
     return F.g(layer.a_prev[i]) if layer.l == 1 else F.v(layer.a_prev[i])
 
 
+PRODUCT = ("mul", "out", ("sub", 1, "out"))
+SQUARE = ("sub", 1, ("pow", "out", 2))
+
+
 def derivative_step(F, layer: LayerTrace, j: int) -> Step:
-    """The activation's derivative f'(net_j), as a hand computation from the neuron's output."""
-    name = layer.activation
+    """The activation's derivative f'(net_j), as the registry says a hand computation writes it."""
+    form = get_activation(layer.activation).hand_derivative
     a, der = F.v(layer.a[j]), F.v(layer.derivative[j])
-    if name == "sigmoid":
+    if form == PRODUCT:
         # 1 - a is not in the calculator's trace: exact mode rounds the exact 1 - a, carried mode
         # subtracts the shown (carried) a, as a hand computation would.
         one_minus = F.v(1 - layer.a[j]) if F.exact else F.v(1 - float(a))
-        return Step("derivative", ("mul", "out", ("sub", 1, "out")), (a, one_minus), der,
-                    recomputes("mul", [a, one_minus], der))
-    if name == "tanh":
+        return Step("derivative", form, (a, one_minus), der, recomputes("mul", [a, one_minus], der))
+    if form == SQUARE:
         squared = str(parse_shown(a) * parse_shown(a))
-        return Step("derivative", ("sub", 1, ("pow", "out", 2)), (a,), der, recomputes("sub", ["1", squared], der))
-    if name in ("relu", "leaky_relu"):
-        low = 0 if name == "relu" else "alpha"
-        return Step("derivative", ("step", 1, low), (), der, None, net=F.v(layer.z[j]), positive=layer.z[j] > 0)
-    return Step("derivative", 1, (), der, None)
+        return Step("derivative", form, (a,), der, recomputes("sub", ["1", squared], der))
+    if isinstance(form, tuple) and form[0] == "step":
+        return Step("derivative", form, (), der, None, net=F.v(layer.z[j]), positive=layer.z[j] > 0)
+    return Step("derivative", form, (), der, None)
 
 
 def error_path_step(F, update_order: str, layer: LayerTrace, nxt: LayerTrace, j: int, k: int) -> Step:
@@ -74,9 +77,9 @@ def _power_base(sym: str, style: str) -> str:
 def tex_formula(step: Step, out: str, power: str = "paren") -> str:
     """The step's formula in TeX math, with `out` for the neuron's output."""
     f = step.formula
-    if f == ("mul", "out", ("sub", 1, "out")):
+    if f == PRODUCT:
         return f"{out}(1 - {out})"
-    if f == ("sub", 1, ("pow", "out", 2)):
+    if f == SQUARE:
         return f"1 - {_power_base(out, power)}^2"
     if isinstance(f, tuple) and f[0] == "step":
         low = r"\alpha" if f[2] == "alpha" else str(f[2])
@@ -87,9 +90,9 @@ def tex_formula(step: Step, out: str, power: str = "paren") -> str:
 def tex_substituted(step: Step) -> str:
     """The formula with the printed operands in place of the quantities."""
     f = step.formula
-    if f == ("mul", "out", ("sub", 1, "out")):
+    if f == PRODUCT:
         return rf"{operand(step.operands[0])} \times {operand(step.operands[1])}"
-    if f == ("sub", 1, ("pow", "out", 2)):
+    if f == SQUARE:
         return rf"1 - {operand(step.operands[0])}^2"
     return str(f)
 
