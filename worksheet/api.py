@@ -381,27 +381,15 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
 
 def _from_manifest(path: Path):
     """The sheet spec, students and formats an exam's manifest records."""
-    import json
-
     from . import __version__
     from .errors import InputFileError
-    from .assessment.examdir import SCHEMA
-    from .assessment.roster import ID_PATTERN, Student
+    from .assessment.examdir import check_manifest
+    from .assessment.roster import Student
+    from .inputs import read_json
     from .assessment.sheetspec import build_sheet_spec, manifest_table
 
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputFileError(f"manifest {path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputFileError(f"manifest {path}: not a readable JSON file ({exc.__class__.__name__})") from None
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise InputFileError(f"manifest {path}: not a worksheet exam manifest (schema {SCHEMA})")
-    students = []
-    for n, s in enumerate(data.get("students") or [], start=1):
-        if not isinstance(s, dict) or not ID_PATTERN.fullmatch(str(s.get("id", ""))):
-            raise InputFileError(f"manifest {path}: student {n} has no valid id")
-        students.append(Student(str(s["id"]), str(s.get("name", "")), 0))
+    data = check_manifest(read_json(path, "manifest"), f"manifest {path}")
+    students = [Student(s["id"], s.get("name", ""), 0) for s in data.get("students", [])]
     if not students:
         raise InputFileError(f"manifest {path}: no students")
     full = bool((data.get("options") or {}).get("full_solutions"))
@@ -450,17 +438,18 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None) -> tuple[Pat
     """`worksheet grade`: each response marked within its tolerance; grades.csv and a summary."""
     from .assessment.examdir import load_exam
     from .assessment.grading import grade as mark
-    from .assessment.grading import grades_csv, read_answers, summary
+    from .assessment.grading import check_output, grades_csv, read_answers, summary
     from .publish.output import write_all
     from .assessment.roster import read_responses
 
     # Input: the exam's answers and the students' responses, validated.
-    load_exam(exam_dir)
+    manifest = load_exam(exam_dir)
     expected = read_answers(exam_dir)
     given = read_responses(responses)
+    path = Path(exam_dir) / "grades.csv" if out is None else Path(out)
+    check_output(path, exam_dir, responses, manifest)
     # Marking.
     grades = mark(expected, given, responses)
     # Output.
-    path = Path(exam_dir) / "grades.csv" if out is None else Path(out)
     write_all({path: grades_csv(grades)})
     return path, summary(grades)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import json
+import os
 import re
 import secrets
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputFileError, WorksheetError
+from .. import inputs
+from ..inputs import MAX_SEED, check_text, read_json
 from ..engine.sampling import derive_seed
 
 MANIFEST = "manifest.json"
@@ -20,7 +22,7 @@ _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 def new_seed() -> int:
     """An unguessable exam seed from the operating system: it is the key to every variant."""
-    return secrets.randbelow(2**63)
+    return secrets.randbelow(MAX_SEED + 1)
 
 
 def variant_seed(exam_seed: int, student_id: str) -> int:
@@ -46,10 +48,55 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        data = read_json(path, "manifest")
+    except WorksheetError:
         return {}
     return data if isinstance(data, dict) and data.get("schema") == SCHEMA else {}
+
+
+def check_manifest(data: Any, where: str) -> dict[str, Any]:
+    """A manifest read from a file, its fields of the types `worksheet exam` writes: a hand-edited
+    one with a field of another type, or student ids that name the same files, is refused."""
+    from .roster import ID_PATTERN, MAX_ID, MAX_NAME
+
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise InputFileError(f"{where}: not a worksheet exam manifest (schema {SCHEMA})")
+    kinds = {"title": str, "options": dict, "students": list, "formats": list, "files": list, "generator": str,
+             "options_hash": str}
+    for key, kind in kinds.items():
+        if key in data and not isinstance(data[key], kind):
+            raise InputFileError(f"{where}: {key} must be a {_KIND_NAMES[kind]}")
+    if "seed" not in data:
+        raise InputFileError(f"{where}: no exam seed")
+    inputs.seed(data["seed"], f"{where}: seed")
+    options = data.get("options", {})
+    problems = options.get("problems", [])
+    if not isinstance(problems, list) or not all(isinstance(p, dict) for p in problems):
+        raise InputFileError(f"{where}: options.problems must be a list of objects")
+    for n, p in enumerate(problems, start=1):
+        for key in ("network", "given"):
+            if not isinstance(p.get(key, {}), dict):
+                raise InputFileError(f"{where}: problem {n}: {key} must be an object")
+    for key in ("formats", "files"):
+        if not all(isinstance(x, str) for x in data.get(key, [])):
+            raise InputFileError(f"{where}: {key} must be a list of strings")
+    seen: dict[str, int] = {}
+    for n, s in enumerate(data.get("students", []), start=1):
+        sid = s.get("id") if isinstance(s, dict) else None
+        if not isinstance(sid, str) or len(sid) > MAX_ID or not ID_PATTERN.fullmatch(sid):
+            raise InputFileError(f"{where}: student {n} has no valid id")
+        if sid.lower() in seen:
+            raise InputFileError(f"{where}: student {n} has the id {sid!r} of student {seen[sid.lower()]} "
+                                 "(ids name files, and some file systems ignore case)")
+        seen[sid.lower()] = n
+        name = s.get("name", "")
+        check_text(name, f"{where}: the name of student {sid}", InputFileError)
+        if len(name) > MAX_NAME:
+            raise InputFileError(f"{where}: the name of student {sid} is longer than {MAX_NAME} characters")
+    return data
+
+
+_KIND_NAMES = {str: "string", dict: "object", list: "list"}
 
 
 def check_folder(folder: Path, seed: int, options_hash: str, ids: list[str], force: bool) -> list[str]:
@@ -58,12 +105,38 @@ def check_folder(folder: Path, seed: int, options_hash: str, ids: list[str], for
     An existing exam made with the same seed and options is the same exam: regenerating it writes
     the same bytes, and its files of formats not asked for now stay. Anything else would lose the
     keys of an exam that may have been handed out, and needs --force."""
+    from ..publish import lock
+
     folder = Path(folder)
-    if not folder.exists():
+    lock.enter_folder(folder)  # held until write_folder has written the exam
+    try:
+        return _check_folder(folder, seed, options_hash, ids, force)
+    except BaseException:
+        lock.release(folder.parent, failed=True)
+        raise
+
+
+def _entries(folder: Path) -> list[Path]:
+    """The files of a folder, at any depth; a symbolic link (whose target would be copied into the
+    new exam and listed in its manifest) or a special file is an error."""
+    out = []
+    for root, dirs, names in os.walk(folder):
+        for name in sorted(dirs + names):
+            path = Path(root) / name
+            if path.is_symlink() or not (path.is_dir() or path.is_file()):
+                kind = "a symbolic link" if path.is_symlink() else "a special file"
+                raise WorksheetError(f"{folder} holds {kind}, {path.relative_to(folder)}, that worksheet did not "
+                                     "write; remove it or choose another --out")
+        out += [Path(root) / name for name in names]
+    return out
+
+
+def _check_folder(folder: Path, seed: int, options_hash: str, ids: list[str], force: bool) -> list[str]:
+    if not folder.exists() and not folder.is_symlink():
         return []
-    if not folder.is_dir():
+    if folder.is_symlink() or not folder.is_dir():
         raise WorksheetError(f"{folder} exists and is not a folder; choose another --out")
-    entries = [p for p in folder.rglob("*") if p.is_file()]
+    entries = _entries(folder)
     old = read_manifest(folder)
     own = [str(p.relative_to(folder)) for p in entries]
     if old is None:
@@ -116,4 +189,4 @@ def load_exam(folder: Path) -> dict[str, Any]:
         raise InputFileError(f"exam {folder}: no {MANIFEST}; give the folder `worksheet exam` wrote")
     if not data:
         raise InputFileError(f"exam {folder}: {MANIFEST} is not a worksheet exam manifest")
-    return data
+    return check_manifest(data, f"exam {folder}: {MANIFEST}")
