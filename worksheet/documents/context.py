@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from .. import __version__
@@ -21,6 +21,7 @@ from .notation import (
     weight_plain,
     weight_unicode,
 )
+from .usertext import md_inline
 from .numbers import fmt, fmt_difference, fmt_ratio, fmt_given, operand, parse_shown, round_decimal_places, signed
 
 FOOTNOTE = "[^exact]"
@@ -133,7 +134,7 @@ def recomputes(op: str, operands: list[str], result: str) -> bool:
         raise ValueError(op)
     shown = _dec(result)
     places = max(0, -shown.as_tuple().exponent) if "10^" not in result else -shown.adjusted() + 2
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == shown
+    return round_decimal_places(value, places) == shown
 
 
 # ---------------------------------------------------------------- helpers
@@ -143,6 +144,8 @@ def _ratio_words(big: float, small: float) -> str:
     """'about 383 times smaller' style wording of |small| relative to |big|."""
     if small == 0:
         return "zero"
+    if big == 0:  # a dead or saturated output neuron: any hidden gradient is larger
+        return "larger"
     r = abs(big) / abs(small)
     smaller = r >= 1
     r = r if smaller else 1 / r
@@ -177,6 +180,7 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
 
     ctx: dict[str, Any] = {
         "title": spec.title or "Feed-Forward Neural Network",
+        "title_md": md_inline(spec.title or "Feed-Forward Neural Network"),
         "reference": reference,
         "version": __version__,
         "seed": spec.seed,

@@ -57,7 +57,7 @@ def round_decimal(x: float | Decimal, precision: int) -> Decimal:
 
 def round_decimal_places(x: float | Decimal, places: int) -> Decimal:
     """Round half away from zero to a fixed number of decimal places."""
-    return to_decimal(x).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return _quantize(to_decimal(x), places)
 
 
 def round_value(x: float | Decimal, precision: int) -> float:

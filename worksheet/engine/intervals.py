@@ -79,8 +79,14 @@ def monotone(f, iv: Iv, increasing: bool = True) -> Iv:
     return fuzz(Iv(a, b) if increasing else Iv(b, a))
 
 
+# Beyond e^±1000 no double-precision value differs (e^709 overflows, e^-745 is 0), so the
+# calculator's numbers are the same; clamping keeps the decimal interval within Decimal's exponent
+# range and its rounding within memory (a saturated sigmoid's e^{2e12} has 10^12 digits).
+_EXP_LIMIT = Decimal(1000)
+
+
 def exp(iv: Iv) -> Iv:
-    return monotone(lambda x: x.exp(), iv)
+    return monotone(lambda x: max(-_EXP_LIMIT, min(x, _EXP_LIMIT)).exp(), iv)
 
 
 def ln(iv: Iv) -> Iv:
