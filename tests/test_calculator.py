@@ -21,12 +21,12 @@ import oracle
 from worksheet.engine.activations import ACTIVATIONS
 from worksheet.api import load_spec, reference_spec_path
 from worksheet.engine.calculator import LayerTrace, LossTrace, StepTrace, calculate
-from worksheet.errors import NumericError
+from worksheet.errors import NumericError, SpecError
 from worksheet.documents.export import to_json
 from worksheet.engine.losses import LOSSES
 from worksheet.documents.numbers import round_value
 from worksheet.engine.sampling import draw_problem, draw_values
-from worksheet.engine.spec import Values, build_spec
+from worksheet.engine.spec import MAX_GIVEN, Values, build_spec
 
 # Which output activation each loss accepts, written down here rather than read from the
 # registry: bce needs outputs in (0, 1), cross-entropy a probability vector.
@@ -735,12 +735,16 @@ LARGE = [
 def test_large_values_give_finite_numbers_or_a_numeric_error(acts, loss, w, x, rounding):
     out = acts[-1]
     target = [1.0, 0.0] if out == "softmax" else [0.99, 0.01] if out == "sigmoid" else [0.5, -0.5]
-    spec, given_ = build_spec({
-        "layers": "2-3-2", "activation": ",".join(acts), "loss": loss, "bias": True, "rounding": rounding,
-        "input": [x, -0.7 * x], "target": target,
-        "W1": [[w, -w], [-w, 0.5 * w], [0.3 * w, w]], "b1": [w, -w, 0.1],
-        "W2": [[w, -0.4 * w, 0.2 * w], [-w, w, 0.7 * w]], "b2": [0.1, -w],
-    })
+    try:
+        spec, given_ = build_spec({
+            "layers": "2-3-2", "activation": ",".join(acts), "loss": loss, "bias": True, "rounding": rounding,
+            "input": [x, -0.7 * x], "target": target,
+            "W1": [[w, -w], [-w, 0.5 * w], [0.3 * w, w]], "b1": [w, -w, 0.1],
+            "W2": [[w, -0.4 * w, 0.2 * w], [-w, w, 0.7 * w]], "b2": [0.1, -w],
+        })
+    except SpecError as exc:  # given values beyond what a worked solution shows
+        assert max(w, x) > MAX_GIVEN and "out of range" in str(exc)
+        return
     values = draw_values(spec, given_, 0)
     try:
         trace = calculate(spec, values)

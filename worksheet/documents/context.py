@@ -645,7 +645,7 @@ def _hidden_section(spec, F, step: StepTrace, l: int, neurons) -> dict[str, Any]
         err = F.v(layer.error[j])
         der = F.v(layer.derivative[j])
         d = F.v(layer.delta[j])
-        signs = {p["positive"] for p in paths if float(p["p"]) != 0}
+        signs = {p["positive"] for p in paths if parse_shown(p["p"]) != 0}
         z = layer.z[j]
         dead = layer.activation == "relu" and z <= 0
         saturated = layer.activation in ("sigmoid", "tanh") and layer.derivative[j] < 0.01

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from .activations import get_activation, sigmoid
 from ..errors import NumericError
+from .finite import check_finite
 from .losses import get_loss, log_sigmoid
 from ..documents.numbers import round_decimal
 from .spec import Matrix, NetworkSpec, Values, Vector
@@ -480,4 +481,6 @@ def calculate(spec: NetworkSpec, values: Values) -> Trace:
     for s in range(1, spec.steps + 1):
         step, weights, biases = _step(ops, spec, s, x, t, weights, biases)
         steps.append(step)
-    return Trace(spec=spec, values=values, steps=tuple(steps))
+    trace = Trace(spec=spec, values=values, steps=tuple(steps))
+    check_finite(trace)
+    return trace
