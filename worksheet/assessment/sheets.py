@@ -15,7 +15,7 @@ from ..engine.formulas import activation_latex
 from ..engine.intervals import Unbounded, ranges
 from ..engine.losses import get_loss
 from ..documents.notation import layer_name, neuron, weight
-from ..documents.numbers import decimals_for, fmt, fmt_given, operand
+from ..documents.numbers import decimals_for, fmt, fmt_given, operand, parse_shown
 from .questions import Answer, Quantity, answer, choose, labels, well_posed
 from ..engine.sampling import Stream, derive_seed, draw_problem
 from .sheetspec import ProblemSpec, SheetSpec
@@ -518,7 +518,7 @@ def _derivative_line(spec, F: Formatter, layer, j: int, n_j) -> str:
     a = F.v(layer.a[j])
     sym = rf"f'({n_j.net})"
     if name == "sigmoid":
-        one_minus = F.v(1 - float(a)) if spec.rounding == "carried" else F.v(1 - layer.a[j])
+        one_minus = F.v(1 - float(parse_shown(a))) if spec.rounding == "carried" else F.v(1 - layer.a[j])
         return rf"{sym} = {n_j.value}(1 - {n_j.value}) = {a} \times {operand(one_minus)} = {der}"
     if name == "tanh":
         return rf"{sym} = 1 - {_base(n_j.value)}^2 = 1 - {operand(a)}^2 = {der}"

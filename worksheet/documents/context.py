@@ -428,7 +428,7 @@ def _activation_steps(spec, F, layer: LayerTrace, j: int) -> dict[str, Any]:
         if e is None:
             return {"kind": "sigmoid_direct", "z": z, "a": a}
         es = F.v(e)
-        d = F.v(1 + e) if F.exact else F.v(1 + float(F.v(e)))
+        d = F.v(1 + e) if F.exact else F.v(1 + float(parse_shown(F.v(e))))
         return {"kind": "sigmoid", "z": z, "neg_z": F.v(-layer.z[j]), "e": es, "d": d, "a": a,
                 "fn_d": F.note("add", ["1", es], d), "fn_a": F.note("div", ["1", d], a)}
     if name == "softmax":
@@ -562,7 +562,7 @@ def _derivative_calc(spec, F, layer: LayerTrace, j: int, sym: str) -> dict[str, 
     z = F.v(layer.z[j])
     side = "> 0" if layer.z[j] > 0 else r"\le 0"
     if name == "sigmoid":
-        one_minus = F.v(1 - layer.a[j]) if F.exact else F.v(1 - float(a))
+        one_minus = F.v(1 - layer.a[j]) if F.exact else F.v(1 - float(parse_shown(a)))
         return {"formula": f"{sym}(1 - {sym})", "calc": rf"{operand(a)} \times {operand(one_minus)}",
                 "one_minus": one_minus, "value": der, "fn": F.note("mul", [a, one_minus], der)}
     if name == "tanh":
