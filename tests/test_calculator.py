@@ -26,7 +26,7 @@ from worksheet.documents.export import to_json
 from worksheet.engine.losses import LOSSES
 from worksheet.documents.numbers import round_value
 from worksheet.engine.sampling import draw_problem, draw_values
-from worksheet.engine.spec import MAX_GIVEN, Values, build_spec
+from worksheet.engine.spec import MAX_GIVEN, NetworkSpec, Values, build_spec
 
 # Which output activation each loss accepts, written down here rather than read from the
 # registry: bce needs outputs in (0, 1), cross-entropy a probability vector.
@@ -793,11 +793,11 @@ def test_softmax_whose_net_inputs_all_underflow():
 
 @pytest.mark.parametrize("rounding", ["exact", "carried"])
 def test_overflowing_sums_are_a_numeric_error(rounding):
-    for W1 in ([[1e10, -1e10]], [[1e8, 1e8]]):  # inf - inf, and an overflowing partial sum
-        spec, given_ = build_spec({"layers": "2-1", "activation": "linear", "loss": "half_sse", "rounding": rounding,
-                             "input": [1e300, 1e300], "target": [1.0], "W1": W1})
+    # Values beyond the spec's limit (MAX_GIVEN), given to the calculator directly.
+    spec = NetworkSpec(layers=(2, 1), activations=("linear",), loss="half_sse", rounding=rounding)
+    for W1 in (((1e10, -1e10),), ((1e8, 1e8),)):  # inf - inf, and an overflowing partial sum
         with pytest.raises(NumericError):
-            calculate(spec, draw_values(spec, given_, 0))
+            calculate(spec, Values(input=(1e300, 1e300), target=(1.0,), weights=(W1,), biases=None))
 
 
 def test_bce_output_rounded_to_one_in_carried_mode_is_a_numeric_error():
@@ -813,12 +813,14 @@ def test_carried_values_beyond_a_doubles_digits_are_a_numeric_error():
     """The trace stores doubles: a carried value with 18 significant digits would be shown with
     other digits than the ones the next line used."""
     options = {"layers": "1-1", "activation": "linear", "loss": "half_sse", "input": [123456.789],
-               "target": [1219326311.0], "W1": [[9876.54321]], "lr": 1e-6, "precision": 8}
+               "target": [1.0], "W1": [[9876.54321]], "lr": 1e-6, "precision": 8}
+    # A target beyond the spec's limit (MAX_GIVEN), given to the calculator directly.
+    target = (1219326311.0,)
     spec, given_ = build_spec({**options, "rounding": "carried"})
     with pytest.raises(NumericError, match="more significant digits"):
-        calculate(spec, draw_values(spec, given_, 0))
+        calculate(spec, replace(draw_values(spec, given_, 0), target=target))
     spec, given_ = build_spec({**options, "rounding": "carried", "precision": 2})
-    check_carried(spec, calculate(spec, draw_values(spec, given_, 0)))
+    check_carried(spec, calculate(spec, replace(draw_values(spec, given_, 0), target=target)))
 
 
 def test_tiny_cross_entropy_loss_keeps_its_digits():
