@@ -290,7 +290,8 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     exam_seed = exam_sheet.seed if exam_sheet.seed is not None else new_seed()
     options_hash = exam_sheet.options_hash()
     out = Path("output") / slug(exam_sheet.title) if out is None else Path(out)
-    keep = check_folder(out, exam_seed, options_hash, [s.id for s in students], force)
+    guard = (exam_seed, options_hash, tuple(s.id for s in students), force)
+    keep = check_folder(out, *guard, lock_it=False)
 
     # Per student: the variant drawn once, its sheet and key rendered in memory (on every core).
     job = partial(_variant, exam_sheet, exam_seed, options_hash, formats, names_tex, engine=engine)
@@ -322,7 +323,7 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     first = _first(files, ["sheets.pdf", f"sheets/{first_id}.md", f"sheets/{first_id}.tex",
                            f"keys/{first_id}.json"])
     return Documents(out, _encoded(dict(sorted(files.items()))), first, tuple(notes), seed=exam_seed,
-                     whole_folder=True, keep=tuple(keep))
+                     whole_folder=True, keep=tuple(keep), guard=guard)
 
 
 def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...], names_tex: dict[str, str], s,
@@ -384,16 +385,17 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None) -> Documents
     """Each response marked within its tolerance (`worksheet grade`): grades.csv, and a summary
     in the report."""
     from .assessment.grading import grade as mark
-    from .assessment.grading import grades_csv, read_answers, summary
+    from .assessment.grading import check_output, grades_csv, read_answers, summary
     from .assessment.manifest import load_exam
     from .assessment.roster import read_responses
 
     # Input: the exam's answers and the students' responses, validated.
-    load_exam(exam_dir)
+    manifest = load_exam(exam_dir)
     expected = read_answers(exam_dir)
     given = read_responses(responses)
+    path = Path(exam_dir) / "grades.csv" if out is None else Path(out)
+    check_output(path, exam_dir, responses, manifest)
     # Marking.
     grades = mark(expected, given, responses)
-    path = Path(exam_dir) / "grades.csv" if out is None else Path(out)
     files = _encoded({path.name: grades_csv(grades)})
     return Documents(path.parent, files, path.name, report=tuple(summary(grades)))

@@ -352,13 +352,17 @@ def _click_exceptions():
 
 def main() -> None:
     """Console entry point: the project's errors and usage errors become one line and exit code 2."""
+    from . import interrupts
     from .errors import WorksheetError
+    from .inputs import check_arguments
 
     if len(sys.argv) == 1:
         print(START_HERE, end="")
         sys.exit(0)
     click = _click_exceptions()
+    interrupts.install()
     try:
+        check_arguments(sys.argv[1:])
         code = app(standalone_mode=False)
     except WorksheetError as exc:
         print(f"worksheet: error: {exc}", file=sys.stderr)
@@ -371,5 +375,6 @@ def main() -> None:
     except (KeyboardInterrupt, typer.Abort):
         code = INTERRUPTED
     if code == INTERRUPTED:  # Typer turns a Ctrl-C inside a command into this exit code
-        print("worksheet: interrupted; no partial files were left", file=sys.stderr)
+        print(f"worksheet: {interrupts.message()}", file=sys.stderr)
+        code = interrupts.exit_code()
     sys.exit(code if isinstance(code, int) else 0)
