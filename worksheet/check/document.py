@@ -71,7 +71,7 @@ def spec_file(name: Path | None) -> Path | None:
     raise SpecError(f"spec {str(name)!r} is neither a file nor a built-in spec ({known})")
 
 
-def problem(options: dict[str, Any], spec_path: Path | None):
+def problem(options: dict[str, Any], spec_path: Path | None = None):
     """The trace of the problem the document solves, from the network options and a spec."""
     from ..engine.sampling import draw_problem
     from ..engine.spec import build_spec, read_spec_file

@@ -99,6 +99,7 @@ class Reader:
         self.claims: list[Claim] = []
         self.sums: list[Sum] = []
         self.subject: tuple[str, int] | None = None  # the vector or matrix of the last display
+        self.context: tuple[Ref, str] | None = None  # the quantity a bold line names: **Neuron 2 ($net_{h2}$)**
 
     # ------------------------------------------------------------ statements
 
@@ -109,6 +110,10 @@ class Reader:
         ref = self.names.lookup(t)
         if ref is not None:
             return ref, t
+        if t.lower().startswith("compute "):  # a step's label: `Compute $o_1$`
+            ref = self.names.lookup(t[8:])
+            if ref is not None:
+                return ref, t[8:].strip()
         if suffix:  # prose before a name: `Hence o1`, `Output 1: o_1`
             words = t.split()
             for n in range(1, len(words)):
@@ -254,6 +259,16 @@ class Reader:
         numbered = [c for c, (num, _) in enumerate(kinds) if num is not None]
         if not numbered:
             return
+        if header is not None and len(header) == len(cells) and len(numbered) == 3 and \
+                clean(header[numbered[-1]]).lower() == "product":
+            # A breakdown row: weight, input, and their product.
+            a, b, product = (kinds[c][0] for c in numbered)
+            self.sums.append(Sum(line, f"{a} \\times {b}", product))
+            return
+        if clean(cells[0]).lower() in ("sum", "total") and self.context is not None and named:
+            # The sum row of a breakdown whose neuron the bold line above it names.
+            self.claims.append(Claim(line, self.context[0], self.context[1], kinds[numbered[-1]][0]))
+            return
         entity = next((kinds[c][1] for c in range(len(cells)) if kinds[c][1] is not None), None)
         neuron = next((self.names.neuron_of(clean(cells[c])) for c in range(len(cells))
                        if self.names.neuron_of(clean(cells[c])) is not None), None)
@@ -359,6 +374,11 @@ class Reader:
                 title = next(g for g in heading.groups() if g is not None)
                 if raw.lstrip().startswith(("#", "\\")):
                     named = not _OTHER_VALUES.search(title)
+                    self.context = None
+                else:
+                    spans = [m.group(2) for m in _MATH_SPAN.finditer(title) if m.group(2)]
+                    found = [self.name_of(x) for x in spans]
+                    self.context = found[0] if len(found) == 1 and found[0] is not None else None
             opening = _DISPLAY_OPEN.match(stripped)
             if opening:
                 rest = stripped[opening.end():]
