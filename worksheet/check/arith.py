@@ -12,7 +12,7 @@ from ..documents.numbers import round_decimal
 _PREC = 40
 _SLACK = Decimal("1e-30")
 NUMBER = r"\d+(?:\.\d+)?|\.\d+"
-_TOKEN = re.compile(rf"\s*({NUMBER}|\\frac|\\exp|\\sigma|\\ln|\\log|\\tanh|\\sqrt|[-+*/^(){{}}e]|\S)")
+_TOKEN = re.compile(rf"\s*({NUMBER}|\\frac|\\exp|\\sigma|\\ln|\\log|\\tanh|\\eta|\\alpha|[-+*/^(){{}}e]|\S)")
 _REWRITE = [
     (r"\left", ""), (r"\right", ""), (r"\bigl", ""), (r"\bigr", ""), (r"\big", ""), (r"\,", " "),
     (r"\times", "*"), (r"\cdot", "*"), ("×", "*"), ("·", "*"), ("∗", "*"), (r"\div", "/"), ("÷", "/"),
@@ -43,8 +43,9 @@ class _Eval:
     """One evaluation: `wide` widens each printed number that is a rounded value to the values
     that round to it and lets every intermediate result be rounded to `precision`."""
 
-    def __init__(self, tokens: list[str], wide: bool, precision: int):
+    def __init__(self, tokens: list[str], wide: bool, precision: int, constants: dict[str, Decimal]):
         self.toks = tokens
+        self.constants = constants
         self.pos = 0
         self.wide = wide
         self.precision = precision
@@ -177,6 +178,9 @@ class _Eval:
                     raise NotArithmetic("log of a value that can be 0")
                 f = lambda x: x.ln()
             return self.rounded(_monotone(f, arg))
+        if tok in self.constants:  # the learning rate written as \eta
+            self.take()
+            return Iv(self.constants[tok], self.constants[tok])
         if re.fullmatch(NUMBER, tok):
             self.take()
             d = Decimal(tok)
@@ -236,14 +240,14 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def evaluate(text: str, wide: bool = False, precision: int = 5) -> Iv:
+def evaluate(text: str, wide: bool = False, precision: int = 5, constants: dict[str, Decimal] | None = None) -> Iv:
     """The value of a printed expression: exactly (a point, to 40 digits), or with `wide` every
-    value reachable from its printed numbers. Raises NotArithmetic for anything else, and for a
-    lone number (nothing to check)."""
+    value reachable from its printed numbers; `constants` gives symbols their values (\\eta: the
+    learning rate). Raises NotArithmetic for anything else, and for a lone number (nothing to check)."""
     toks = tokens(text)
     with localcontext() as ctx:
         ctx.prec = _PREC
-        ev = _Eval(toks, wide, precision)
+        ev = _Eval(toks, wide, precision, constants or {})
         try:
             value = ev.run()
         except (InvalidOperation, OverflowError, ZeroDivisionError) as exc:
@@ -253,9 +257,9 @@ def evaluate(text: str, wide: bool = False, precision: int = 5) -> Iv:
     return value
 
 
-def is_arithmetic(text: str) -> bool:
+def is_arithmetic(text: str, constants: dict[str, Decimal] | None = None) -> bool:
     try:
-        evaluate(text)
+        evaluate(text, constants=constants)
     except NotArithmetic:
         return False
     return True

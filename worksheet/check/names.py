@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..documents.notation import neuron, weight_number
+from ..documents.notation import layer_name, neuron, weight_number
+from ..documents.numbers import to_decimal
 from ..engine.spec import NetworkSpec
 
 SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉ₒₕᵢⱼₖ", "0123456789ohijk")
@@ -54,10 +55,17 @@ class Names:
         self.spec = spec
         self.table: dict[str, Ref] = {}
         self.neuron_names: dict[str, tuple[int, int]] = {}  # spellings of a neuron itself: H_1, O_2
+        self.layer_names = {normalize(layer_name(spec, l)): l for l in range(1, spec.depth + 1)}
+        self.constants = {r"\eta": to_decimal(spec.lr), r"\alpha": to_decimal(spec.leaky_slope)}
         self._build()
 
     def lookup(self, text: str) -> Ref | None:
-        return self.table.get(normalize(text))
+        key = normalize(text)
+        m = re.fullmatch(r"(?:\||\\lvert|\\vert)(.+?)(?:\||\\rvert|\\vert)", key)
+        if m is not None:  # |dE/dw1|: the size of a quantity
+            ref = self.table.get(m.group(1))
+            return Ref(f"abs_{ref.kind}", ref.l, ref.j, ref.i) if ref is not None else None
+        return self.table.get(key)
 
     def neuron_of(self, text: str) -> tuple[int, int] | None:
         """(l, j) of a neuron named by its label (H_1, O_1) or its activation symbol (h_1, o_1)."""

@@ -133,7 +133,7 @@ class Reader:
         if numbers[-1] is None and prose:
             numbers[-1] = leading_number(texts[-1])
         for k in range(1, len(segments)):
-            if numbers[k] is not None and numbers[k - 1] is None and is_arithmetic(clean(texts[k - 1])):
+            if numbers[k] is not None and numbers[k - 1] is None and is_arithmetic(clean(texts[k - 1]), self.names.constants):
                 self.sums.append(Sum(segments[k].line, clean(texts[k - 1]), numbers[k]))
         if not named:
             return
@@ -204,6 +204,17 @@ class Reader:
                 joined.append(seg)
         self.chain(joined, named)
 
+    def cases(self, block: list[Segment], named: bool) -> None:
+        """`\\begin{cases} ... \\end{cases} = z = 0.61215 > 0 = 1.00000` under a bold line naming a
+        neuron's sensitivity: the derivative of a piecewise activation at its net input."""
+        if not named or self.context is None or self.context[0].kind != "derivative":
+            return
+        last = block[-1] if block and block[-1].text.strip() else (block[-2] if len(block) > 1 else None)
+        m = re.search(r"=\s*(\S+)\s*$", last.text) if last is not None else None
+        value = number_text(m.group(1)) if m is not None else None
+        if value is not None:
+            self.claims.append(Claim(last.line, self.context[0], self.context[1], value))
+
     # ------------------------------------------------------------ matrix form
 
     def matrices(self, block: list[Segment], named: bool) -> None:
@@ -270,6 +281,7 @@ class Reader:
             self.claims.append(Claim(line, self.context[0], self.context[1], kinds[numbered[-1]][0]))
             return
         entity = next((kinds[c][1] for c in range(len(cells)) if kinds[c][1] is not None), None)
+        layer = self.names.layer_names.get(normalize(clean(cells[0])))
         neuron = next((self.names.neuron_of(clean(cells[c])) for c in range(len(cells))
                        if self.names.neuron_of(clean(cells[c])) is not None), None)
         if len(numbered) == 1:
@@ -295,21 +307,27 @@ class Reader:
                     segs = [Segment(s, line) for s in _CHAIN_SPLIT.split(parts[-1])] + [Segment(value, line)]
                     self.chain(segs, subject)
             if len(self.claims) > claims_before or not named or (v > 0 and kinds[v - 1][0] is None
-                                                                   and is_arithmetic(clean(before))):
+                                                                   and is_arithmetic(clean(before), self.names.constants)):
                 return
         if not named or header is None or len(header) != len(cells):
             return
         for c in numbered:
-            ref = self.column(header[c], entity, neuron, single=len(numbered) == 1)
+            ref = self.column(header[c], entity, neuron, single=len(numbered) == 1, layer=layer)
             if ref is not None:
                 label = entity[1] if entity is not None else clean(cells[0])
                 self.claims.append(Claim(line, ref, f"{label} [{clean(header[c])}]", kinds[c][0]))
 
-    def column(self, title: str, entity, neuron, single: bool) -> Ref | None:
-        """The quantity in a column: `Gradient` of the row's w_5, `Net Input` of its neuron H_1."""
+    def column(self, title: str, entity, neuron, single: bool, layer: int | None = None) -> Ref | None:
+        """The quantity in a column: `Gradient` of the row's w_5, `Net Input` of its neuron H_1,
+        `Largest |dE/dw|` of its layer."""
         h = title.lower()
         if _SKIP_COLUMN.search(h):
             return None
+        if layer is not None and re.search(r"partial|∂", h):
+            if "mean" in h:
+                return Ref("mean_abs_grad", layer)
+            if re.search(r"largest|max", h):
+                return Ref("max_abs_grad", layer)
         ref = entity[0] if entity is not None else None
         if ref is not None and ref.kind in ("W", "b"):
             p = ref.kind
@@ -361,7 +379,9 @@ class Reader:
                     body = stripped[:close.start()]
                     if body:
                         block.extend(Segment(p, line) for p in body.split(r"\\"))
-                    if any(_MATRIX.search(seg.text) for seg in block):
+                    if any("{cases}" in seg.text for seg in block):
+                        self.cases(block, block_named)
+                    elif any(_MATRIX.search(seg.text) for seg in block):
                         self.matrices(block, block_named)
                     else:
                         self.display(block, block_named)
@@ -379,6 +399,9 @@ class Reader:
                     spans = [m.group(2) for m in _MATH_SPAN.finditer(title) if m.group(2)]
                     found = [self.name_of(x) for x in spans]
                     self.context = found[0] if len(found) == 1 and found[0] is not None else None
+                    if self.context is not None and "sensitivity" in title and self.context[0].kind == "a":
+                        ref = self.context[0]
+                        self.context = (Ref("derivative", ref.l, ref.j), self.context[1])
             opening = _DISPLAY_OPEN.match(stripped)
             if opening:
                 rest = stripped[opening.end():]

@@ -102,6 +102,13 @@ def _field(record, ref: Ref, values, point):
     return field[ref.j] if field is not None else None
 
 
+def _abs(iv: tuple[Decimal, Decimal]) -> tuple[Decimal, Decimal]:
+    lo, hi = iv
+    if lo <= 0 <= hi:
+        return Decimal(0), max(-lo, hi)
+    return min(abs(lo), abs(hi)), max(abs(lo), abs(hi))
+
+
 class Checker:
     """Verdicts on one document's claims for one problem."""
 
@@ -110,12 +117,19 @@ class Checker:
         self.spec = spec
         self.trace = calculate(spec, trace.values)
         self.precision = precision
+        self.constants = {r"\eta": to_decimal(spec.lr), r"\alpha": to_decimal(spec.leaky_slope)}
         try:
             self.ranges = ranges(self.trace)
         except Unbounded:
             self.ranges = None  # no finite interval: only the exact value counts
 
     def exact(self, ref: Ref) -> Decimal | None:
+        if ref.kind.startswith("abs_"):
+            v = self.exact(Ref(ref.kind[4:], ref.l, ref.j, ref.i))
+            return abs(v) if v is not None else None
+        if ref.kind in ("mean_abs_grad", "max_abs_grad"):
+            sizes = [abs(to_decimal(g)) for row in self.trace.first.layers[ref.l - 1].grad_W for g in row]
+            return sum(sizes) / len(sizes) if ref.kind == "mean_abs_grad" else max(sizes)
         v = _field(self.trace.first, ref, self.trace.values, lambda x: x)
         if isinstance(v, tuple):
             return -to_decimal(v[1])
@@ -124,6 +138,14 @@ class Checker:
     def interval(self, ref: Ref) -> tuple[Decimal, Decimal] | None:
         if self.ranges is None:
             return None
+        if ref.kind.startswith("abs_"):
+            iv = self.interval(Ref(ref.kind[4:], ref.l, ref.j, ref.i))
+            return _abs(iv) if iv is not None else None
+        if ref.kind in ("mean_abs_grad", "max_abs_grad"):
+            sizes = [_abs((g.lo, g.hi)) for row in self.ranges.layers[ref.l - 1].grad_W for g in row]
+            if ref.kind == "max_abs_grad":
+                return max(lo for lo, _ in sizes), max(hi for _, hi in sizes)
+            return sum(lo for lo, _ in sizes) / len(sizes), sum(hi for _, hi in sizes) / len(sizes)
         iv = _field(self.ranges, ref, self.trace.values, lambda x: None)
         if iv is None:
             return None
@@ -135,8 +157,9 @@ class Checker:
         finding = self.verdict(c.ref, c)
         if finding is not None and c.ref.kind == "W" and c.ref.l > 1 and self.spec.update_order == "sequential":
             # Updating layer by layer, the hidden layers' paths use the weights already updated.
-            if self.verdict(Ref("W_new", c.ref.l, c.ref.j, c.ref.i), c) is None:
-                return None
+            updated = self.verdict(Ref("W_new", c.ref.l, c.ref.j, c.ref.i), c)
+            if updated is None or updated.kind == DRIFT:
+                return updated
         return finding
 
     def verdict(self, ref: Ref, c: Claim) -> Finding | None:
@@ -159,7 +182,7 @@ class Checker:
     def sum(self, s: Sum) -> Finding | None:
         try:
             printed = parse_printed(s.text)
-            point = evaluate(s.expr)
+            point = evaluate(s.expr, constants=self.constants)
         except (NotArithmetic, InvalidOperation, ValueError):
             return None
         d = places(printed)
@@ -167,7 +190,7 @@ class Checker:
         if correct == printed:
             return None
         try:
-            wide = evaluate(s.expr, wide=True, precision=self.precision)
+            wide = evaluate(s.expr, wide=True, precision=self.precision, constants=self.constants)
             reached = round_decimal_places(wide.lo, d) <= printed <= round_decimal_places(wide.hi, d)
         except NotArithmetic:
             reached = False
@@ -196,7 +219,11 @@ def label(spec, ref: Ref) -> str:
         return f"w{weight_number(spec, l, j + 1, i + 1)}"
 
     k, l, j, i = ref.kind, ref.l, ref.j, ref.i
+    if k.startswith("abs_"):
+        return f"|{label(spec, Ref(k[4:], l, j, i))}|"
     return {
+        "mean_abs_grad": lambda: f"mean |dE/dw| of layer {l}",
+        "max_abs_grad": lambda: f"largest |dE/dw| of layer {l}",
         "input": lambda: f"I{j + 1}",
         "target": lambda: f"t{j + 1}",
         "W": lambda: w(l, j, i),
