@@ -397,6 +397,20 @@ def test_exit_codes_and_formats(tmp_path, capsys):
     assert capsys.readouterr().out.endswith(": 0 slips\n")
 
 
+@pytest.mark.parametrize("config", [{"seed": 42}, {"seed": 5, "layers": "3-3-2-2", "activation": "relu,tanh,softmax",
+                                                  "loss": "cross_entropy", "bias": True, "rounding": "carried"}],
+                         ids=_name)
+def test_latex_walkthroughs(config):
+    trace = problem(config)
+    lines = render_documents(trace, ("tex",), "walkthrough")["walkthrough.tex"].splitlines()
+    assert slips(check_lines(lines, trace)) == []
+    row, text = next((n, line) for n, line in enumerate(lines) if re.search(r"\\boxed\{0\.\d{5}\}", line))
+    value = re.search(r"\\boxed\{(0\.\d{5})\}", text).group(1)
+    wrong = value[:3] + str((int(value[3]) + 5) % 10) + value[4:]
+    lines[row] = text.replace(value, wrong)
+    assert {(f.line, f.printed) for f in slips(check_lines(lines, trace))} == {(row + 1, wrong)}
+
+
 def test_plain_text_and_latex(tmp_path):
     trace = reference_trace()
     text = ["o1 = 0.60635, E_total = 0.24252", r"\[ \delta_{o1} = 0.14236 \]",

@@ -40,7 +40,7 @@ def normalize(text: str) -> str:
     text = text.translate(SUBSCRIPTS).translate(SUPERSCRIPTS)
     text = _MARKUP.sub("", text).lower()
     text = text.replace(r"\frac", "").replace("/", "").replace(r"\partial", "d")
-    return text.replace(r"\times", "").replace(r"\cdot", "")
+    return text.replace(r"\times", "").replace(r"\cdot", "").replace(r"\delta", "delta")
 
 
 def _layered(letter: str, l: int, j: int) -> list[str]:

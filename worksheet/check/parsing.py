@@ -12,7 +12,8 @@ from .names import Names, Ref, normalize
 _NUM = r"[+\-−]?\s*(?:\d+(?:\.\d+)?|\.\d+)(?:\s*(?:\\times|×)\s*10\^\{?[+\-−]?\d+\}?)?"
 NUMBER = re.compile(rf"\(?\s*{_NUM}\s*\)?")
 _LEADING_NUMBER = re.compile(rf"^\s*({_NUM})(?![\d.])(.*)$")
-_WRAPPERS = re.compile(r"\\boxed\{|\\mathbf\{|\\textbf\{|\\underline\{|\*\*|\\quad|\\qquad|\\,|\$|~")
+_WRAPPERS = re.compile(r"\\boxed\{|\\mathbf\{|\\textbf\{|\\underline\{|\\fit\{|\\boldsymbol\{|\*\*|\\quad|"
+                       r"\\qquad|\\,|\$|~")
 _FOOTNOTE = re.compile(r"\[\^[^\]]*\]")
 _CHAIN_SPLIT = re.compile(r"=|\\approx|≈|\\simeq|\\equiv")
 _STATEMENT_SPLIT = re.compile(
@@ -20,8 +21,8 @@ _STATEMENT_SPLIT = re.compile(
     r"\\leq|\\geq|<|>|\\to|→|,\s|;\s|\\\\"
 )
 _PROSE_SPLIT = re.compile(r",\s|;\s|:\s|\s(?:and|so|then|thus|hence|while|vs\.?|gives|giving)\s")
-_MATH_SPAN = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)")
-_HEADING = re.compile(r"^\s*(?:#{1,6}\s+(.*)|\\(?:sub)*section\*?\{(.*)\}|\*\*(.*)\*\*\s*$)")
+_MATH_SPAN = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\[a-z]*math\{(.+)\}\s*$")
+_HEADING = re.compile(r"^\s*(?:#{1,6}\s+(.*)|\\(?:sub)*section\*?\{(.*)\}|\*\*(.*)\*\*\s*$|\\lead\{(.*)\}\s*$)")
 _DISPLAY_OPEN = re.compile(r"^\s*(\$\$|\\\[|\\begin\{(align|equation|gather|multline|eqnarray)\*?\})")
 _MATRIX = re.compile(r"matrix|\\odot|\\mathbf\{[a-zW]\}|\\boldsymbol")
 # Sections whose names are not the first step's values: later steps, the corrections table.
@@ -84,6 +85,10 @@ def leading_number(text: str) -> str | None:
     return number_text(m.group(1))
 
 
+def _span(m: re.Match) -> str:
+    return next(g for g in m.groups() if g is not None)
+
+
 def _closer(opener: str, env: str | None) -> re.Pattern:
     """What ends a display opened by `opener`: $$ by $$, \\[ by \\], an environment by its \\end."""
     if env is not None:
@@ -117,6 +122,8 @@ class Reader:
         if suffix:  # prose before a name: `Hence o1`, `Output 1: o_1`
             words = t.split()
             for n in range(1, len(words)):
+                if not re.fullmatch(r"[A-Za-z0-9]+[:,]?", words[n - 1]):
+                    break
                 tail = " ".join(words[n:])
                 ref = self.names.lookup(tail)
                 if ref is not None:
@@ -157,7 +164,7 @@ class Reader:
             self.chain([Segment(s, line) for s in _CHAIN_SPLIT.split(part)], named, prose)
 
     def prose_line(self, text: str, line: int, named: bool) -> None:
-        spans = [m.group(1) or m.group(2) or m.group(3) for m in _MATH_SPAN.finditer(text)]
+        spans = [_span(m) for m in _MATH_SPAN.finditer(text)]
         if spans:
             for span in spans:
                 self.statement(span, line, named)
@@ -297,7 +304,7 @@ class Reader:
                     self.claims.append(Claim(line, ref, name, value))
                 return
             if v > 0 and kinds[v - 1][0] is None:
-                spans = [m.group(2) or m.group(1) or m.group(3) for m in _MATH_SPAN.finditer(before)]
+                spans = [_span(m) for m in _MATH_SPAN.finditer(before)]
                 text = spans[-1] if spans else before
                 # A name in prose (`Total error to $h_1$`) describes the row, it is not its subject.
                 outside = _MATH_SPAN.sub("", before).strip(" *")
@@ -357,7 +364,7 @@ class Reader:
     def read(self, lines: list[str]) -> None:
         named = True
         header: list[str] | None = None
-        in_table = False
+        in_table = latex_header = False
         fence = False
         block: list[Segment] | None = None
         closing = re.compile("$^")
@@ -425,11 +432,24 @@ class Reader:
                     continue
                 self.row(cells, header if in_table else None, line, line_named)
                 continue
-            if "&" in stripped and stripped.endswith(r"\\") and "$" in stripped:
-                cells = [c.strip() for c in stripped[:-2].split("&")]
-                self.row(cells, None, line, line_named)
+            if re.match(r"\\(?:toprule|hline)", stripped):
+                latex_header = True
+                header = None
+                continue
+            if re.match(r"\\(?:midrule|endhead|endfirsthead|bottomrule|begin\{(?:long)?table|end\{(?:long)?table)",
+                        stripped):
+                in_table = stripped.startswith(("\\midrule", "\\endhead", "\\endfirsthead"))
+                continue
+            row_end = re.search(r"\\\\\*?\s*$", stripped)
+            if row_end and re.search(r"(?<!\\)&", stripped):
+                cells = [c.strip() for c in re.split(r"(?<!\\)&", stripped[:row_end.start()])]
+                if latex_header:
+                    header, latex_header, in_table = cells, False, True
+                    continue
+                self.row(cells, header if in_table else None, line, line_named)
                 continue
             in_table = False
+            latex_header = False
             header = None
             self.prose_line(raw, line, line_named)
 
