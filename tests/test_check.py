@@ -474,3 +474,18 @@ def test_pdf_through_pdftotext(tmp_path):
 def test_unknown_built_in_spec_names_the_known_ones():
     with pytest.raises(SpecError, match="mazur"):
         problem({}, Path("mazurr"))
+
+
+def test_readme_example_is_what_the_command_prints(tmp_path, monkeypatch, capsys):
+    from worksheet.cli import app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Checking a worked solution", 1)[1]
+    solution = section.split("```markdown\n", 1)[1].split("```\n", 1)[0]
+    shown = section.split("```text\n", 1)[1].split("```\n", 1)[0]
+    command, _, output = shown.partition("\n")
+    (tmp_path / "solution.md").write_text(solution, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert command == "$ worksheet check solution.md --spec reference"
+    assert app(command.split()[2:], standalone_mode=False) == 1
+    assert capsys.readouterr().out == output

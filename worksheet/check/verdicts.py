@@ -207,7 +207,10 @@ def check_lines(lines: list[str], trace: Trace) -> list[Finding]:
     for f in found:
         if f is not None:
             unique.setdefault((f.line, f.what, f.printed), f)
-    return sorted(unique.values(), key=lambda f: (f.line, f.source != "value", f.what))
+    # A named result whose line also miscomputes it is one wrong number: report it by its name.
+    named = {(f.line, f.printed) for f in unique.values() if f.source == "value"}
+    kept = [f for f in unique.values() if f.source == "value" or (f.line, f.printed) not in named]
+    return sorted(kept, key=lambda f: (f.line, f.source != "value", f.what))
 
 
 def label(spec, ref: Ref) -> str:
