@@ -51,5 +51,10 @@ def grade() -> None:
     """Mark students' answers within each answer's tolerance: grades.csv and a summary."""
 
 
+@app.command()
+def check(document: str = "") -> None:
+    """Find the slips in a worked solution: exit 0 without slips, 1 with slips, 2 for bad input."""
+
+
 if __name__ == "__main__":
     app()
