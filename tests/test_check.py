@@ -394,7 +394,7 @@ def test_exit_codes_and_formats(tmp_path, capsys):
     clean = tmp_path / "clean.md"
     clean.write_text(HANDWRITTEN.replace("0.14263", "0.14236").replace("0.07296", "0.07269"), encoding="utf-8")
     assert app(["check", str(clean), "--spec", "reference"], standalone_mode=False) == 0
-    assert capsys.readouterr().out.endswith(": 0 slips\n")
+    assert capsys.readouterr().out.endswith(" checked, 0 slips\n")
 
 
 @pytest.mark.parametrize("config", [{"seed": 42}, {"seed": 5, "layers": "3-3-2-2", "activation": "relu,tanh,softmax",

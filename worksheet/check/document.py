@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputFileError, SpecError
-from .verdicts import DRIFT, SLIP, Finding, check_lines
+from .verdicts import DRIFT, SLIP, Finding, check_counted
 
 PDF_HINT = "reading a PDF needs pdftotext (poppler-utils: apt install poppler-utils, brew install poppler)"
 
@@ -18,6 +18,7 @@ PDF_HINT = "reading a PDF needs pdftotext (poppler-utils: apt install poppler-ut
 class Report:
     document: str
     findings: tuple[Finding, ...]  # slips, and drift when asked for (strict)
+    checked: int = 0  # printed numbers compared (named values and arithmetic results)
 
     @property
     def slips(self) -> int:
@@ -87,6 +88,6 @@ def check(document: Path, options: dict[str, Any], spec_path: Path | None = None
     """The slips of a document (and its rounding drift when `strict`)."""
     lines = read_document(document)
     trace = problem(options, spec_path)
-    findings = check_lines(lines, trace)
+    findings, checked = check_counted(lines, trace)
     shown = tuple(f for f in findings if strict or f.kind == SLIP)
-    return Report(str(document), shown)
+    return Report(str(document), shown, checked)

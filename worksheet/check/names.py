@@ -23,7 +23,8 @@ class Ref:
     """One quantity of the first step, with the calculator's indices: weight layer l (1-based),
     neuron j of layer l (0-based), source neuron i of layer l-1 (or k of layer l+1 for a path).
     Kinds: input, target, W, b, z, a, derivative, error, path, delta, grad_W, grad_b, change_W,
-    change_b, W_new, b_new, E_k (j = k), E, dE_do (j = k), diff (t_k - o_k)."""
+    change_b, W_new, b_new, E_k (j = k), E, dE_do (j = k), diff (t_k - o_k); abs_<kind> for the
+    size of one (|dE/dw1|); mean_abs_grad and max_abs_grad of weight layer l."""
 
     kind: str
     l: int = 0

@@ -17,7 +17,8 @@ def _rows(report: Report) -> list[tuple[str, ...]]:
 def summary(report: Report) -> str:
     slips = f"{report.slips} slip{'' if report.slips == 1 else 's'}"
     drift = f", {report.drift} rounding drift" if report.drift else ""
-    return f"{report.document}: {slips}{drift}"
+    checked = f"{report.checked} number{'' if report.checked == 1 else 's'} checked"
+    return f"{report.document}: {checked}, {slips}{drift}"
 
 
 def table(report: Report) -> str:
@@ -39,7 +40,7 @@ def markdown(report: Report) -> str:
 
 
 def as_json(report: Report) -> str:
-    data = {"document": report.document, "slips": report.slips, "drift": report.drift,
+    data = {"document": report.document, "checked": report.checked, "slips": report.slips, "drift": report.drift,
             "findings": [f.as_dict() for f in report.findings]}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 

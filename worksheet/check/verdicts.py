@@ -199,8 +199,14 @@ class Checker:
 
 def check_lines(lines: list[str], trace: Trace) -> list[Finding]:
     """Every finding of a document, in line order, slips and drift alike."""
+    return check_counted(lines, trace)[0]
+
+
+def check_counted(lines: list[str], trace: Trace) -> tuple[list[Finding], int]:
+    """The findings, and how many printed numbers were checked (on how many lines)."""
     names = Names(trace.spec)
     claims, sums = read_claims(lines, names)
+    checked = len({(c.line, c.text) for c in claims} | {(s.line, s.text) for s in sums})
     checker = Checker(trace, document_precision(claims, sums, trace.spec.precision))
     found = [checker.claim(c) for c in claims] + [checker.sum(s) for s in sums]
     unique: dict[tuple, Finding] = {}
@@ -210,7 +216,7 @@ def check_lines(lines: list[str], trace: Trace) -> list[Finding]:
     # A named result whose line also miscomputes it is one wrong number: report it by its name.
     named = {(f.line, f.printed) for f in unique.values() if f.source == "value"}
     kept = [f for f in unique.values() if f.source == "value" or (f.line, f.printed) not in named]
-    return sorted(kept, key=lambda f: (f.line, f.source != "value", f.what))
+    return sorted(kept, key=lambda f: (f.line, f.source != "value", f.what)), checked
 
 
 def label(spec, ref: Ref) -> str:
