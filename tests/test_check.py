@@ -489,3 +489,12 @@ def test_readme_example_is_what_the_command_prints(tmp_path, monkeypatch, capsys
     assert command == "$ worksheet check solution.md --spec reference"
     assert app(command.split()[2:], standalone_mode=False) == 1
     assert capsys.readouterr().out == output
+
+
+def test_scientific_notation():
+    lines = [r"$\frac{\partial E}{\partial w_1} = 1.88 \times 10^{-4}$",
+             r"$\frac{\partial E}{\partial w_2} = 3.67 \times 10^{-4}$",
+             r"$0.00376 \times 0.10 = 3.76 \times 10^{-4}$"]
+    found = check_lines(lines, reference_trace())
+    assert [(f.line, f.printed, f.correct, f.kind) for f in found] == [
+        (2, r"3.67 \times 10^{-4}", r"3.77 \times 10^{-4}", SLIP)]

@@ -70,8 +70,8 @@ def number_text(text: str) -> str | None:
     t = clean(text)
     if not NUMBER.fullmatch(t):
         return None
-    t = t.strip().strip("()").strip().replace("−", "-").replace(" ", "").replace("×", r"\times ")
-    return t.lstrip("+")
+    t = t.strip().strip("()").strip().replace("−", "-").replace(" ", "").replace("×", r"\times")
+    return t.lstrip("+").replace(r"\times", r" \times ")
 
 
 def leading_number(text: str) -> str | None:
