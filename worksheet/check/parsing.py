@@ -283,9 +283,14 @@ class Reader:
             a, b, product = (kinds[c][0] for c in numbered)
             self.sums.append(Sum(line, f"{a} \\times {b}", product))
             return
-        if clean(cells[0]).lower() in ("sum", "total") and self.context is not None and named:
-            # The sum row of a breakdown whose neuron the bold line above it names.
-            self.claims.append(Claim(line, self.context[0], self.context[1], kinds[numbered[-1]][0]))
+        if clean(cells[0]).lower() in ("sum", "total") and named:
+            # The sum row of a breakdown whose neuron the bold line above it names, or the total
+            # of a table that restates a sum just derived (the paths into a neuron).
+            recent = self.claims[-1] if self.claims else None
+            if self.context is not None:
+                self.claims.append(Claim(line, self.context[0], self.context[1], kinds[numbered[-1]][0]))
+            elif recent is not None and recent.ref.kind in ("error", "z", "E") and line - recent.line <= 12:
+                self.claims.append(Claim(line, recent.ref, recent.name, kinds[numbered[-1]][0]))
             return
         entity = next((kinds[c][1] for c in range(len(cells)) if kinds[c][1] is not None), None)
         layer = self.names.layer_names.get(normalize(clean(cells[0])))
