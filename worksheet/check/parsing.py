@@ -289,7 +289,7 @@ class Reader:
             recent = self.claims[-1] if self.claims else None
             if self.context is not None:
                 self.claims.append(Claim(line, self.context[0], self.context[1], kinds[numbered[-1]][0]))
-            elif recent is not None and recent.ref.kind in ("error", "z", "E") and line - recent.line <= 12:
+            elif recent is not None and recent.ref.kind == "error" and line - recent.line <= 12:
                 self.claims.append(Claim(line, recent.ref, recent.name, kinds[numbered[-1]][0]))
             return
         entity = next((kinds[c][1] for c in range(len(cells)) if kinds[c][1] is not None), None)
@@ -404,7 +404,7 @@ class Reader:
             heading = _HEADING.match(raw)
             if heading and not stripped.startswith("|"):
                 title = next(g for g in heading.groups() if g is not None)
-                if raw.lstrip().startswith(("#", "\\")):
+                if heading.group(1) is not None or heading.group(2) is not None:  # a section
                     named = not _OTHER_VALUES.search(title)
                     self.context = None
                 else:
