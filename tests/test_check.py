@@ -498,3 +498,34 @@ def test_scientific_notation():
     found = check_lines(lines, reference_trace())
     assert [(f.line, f.printed, f.correct, f.kind) for f in found] == [
         (2, r"3.67 \times 10^{-4}", r"3.77 \times 10^{-4}", SLIP)]
+
+
+# Mazur's "A Step by Step Backpropagation Example", its notation and its first step's numbers.
+MAZUR = r"""$net_{h1} = 0.15 * 0.05 + 0.2 * 0.1 + 0.35 * 1 = 0.3775$
+
+$out_{h1} = \frac{1}{1+e^{-0.3775}} = 0.593269992$
+
+$out_{o1} = 0.75136507$ and $out_{o2} = 0.772928465$
+
+$E_{total} = E_{o1} + E_{o2} = 0.274811083 + 0.023560026 = 0.298371109$
+
+$\frac{\partial E_{total}}{\partial out_{o1}} = -(0.01 - 0.75136507) = 0.74136507$
+
+$\frac{\partial out_{o1}}{\partial net_{o1}} = out_{o1}(1 - out_{o1}) = 0.75136507(1 - 0.75136507) = 0.186815602$
+
+$\frac{\partial E_{total}}{\partial w_{5}} = 0.74136507 * 0.186815602 * 0.593269992 = 0.082167041$
+
+$w_5^{+} = w_5 - \eta * \frac{\partial E_{total}}{\partial w_{5}} = 0.4 - 0.5 * 0.082167041 = 0.35891648$
+
+$\frac{\partial E_{total}}{\partial w_{1}} = 0.036350306 * 0.241300709 * 0.05 = 0.000438568$
+
+$w_1^{+} = 0.149780716$
+"""
+
+
+def test_mazurs_notation():
+    trace = problem({}, SPECS / "mazur.toml")
+    lines = MAZUR.splitlines()
+    assert slips(check_lines(lines, trace)) == []
+    wrong = [line.replace("0.35891648", "0.35981648").replace("0.772928465", "0.772982465") for line in lines]
+    assert [(f.line, f.what) for f in slips(check_lines(wrong, trace))] == [(5, "o2"), (15, "w5_new")]
