@@ -108,6 +108,9 @@ class Reader:
 
     # ------------------------------------------------------------ statements
 
+    def arithmetic(self, text: str) -> bool:
+        return is_arithmetic(clean(text), self.names.constants)
+
     def name_of(self, text: str, suffix: bool = False) -> tuple[Ref, str] | None:
         t = clean(text)
         if not t or t[0].isdigit() or (t[0] in "-+" and len(t) > 1 and t[1].isdigit()):
@@ -140,7 +143,7 @@ class Reader:
         if numbers[-1] is None and prose:
             numbers[-1] = leading_number(texts[-1])
         for k in range(1, len(segments)):
-            if numbers[k] is not None and numbers[k - 1] is None and is_arithmetic(clean(texts[k - 1]), self.names.constants):
+            if numbers[k] is not None and numbers[k - 1] is None and self.arithmetic(texts[k - 1]):
                 self.sums.append(Sum(segments[k].line, clean(texts[k - 1]), numbers[k]))
         if not named:
             return
@@ -318,8 +321,9 @@ class Reader:
                     parts = _STATEMENT_SPLIT.split(text)
                     segs = [Segment(s, line) for s in _CHAIN_SPLIT.split(parts[-1])] + [Segment(value, line)]
                     self.chain(segs, subject)
-            if len(self.claims) > claims_before or not named or (v > 0 and kinds[v - 1][0] is None
-                                                                   and is_arithmetic(clean(before), self.names.constants)):
+            # A row whose value is computed on it (`0.40 - 0.03612`) names nothing else.
+            computed = v > 0 and kinds[v - 1][0] is None and self.arithmetic(before)
+            if len(self.claims) > claims_before or not named or computed:
                 return
         if not named or header is None or len(header) != len(cells):
             return
