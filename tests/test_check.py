@@ -529,3 +529,30 @@ def test_mazurs_notation():
     assert slips(check_lines(lines, trace)) == []
     wrong = [line.replace("0.35891648", "0.35981648").replace("0.772928465", "0.772982465") for line in lines]
     assert [(f.line, f.what) for f in slips(check_lines(wrong, trace))] == [(5, "o2"), (15, "w5_new")]
+
+
+_PIECES = ["$", "$$", "=", " = ", "0.5", "-0.14236", "(", ")", "{", "}", "\\frac", "\\times", "×", "|", " | ",
+           "o_1", "w_5", "\\delta_{o1}", "e^{", "\\sigma", "\\ln", "^", "2", "10^{-4}", "\\boxed{", "**", "\n",
+           "&", "\\\\", "\\begin{bmatrix}", "\\end{bmatrix}", "\\begin{align}", "\\end{align}", "---", "# ", "```",
+           "E_{total}", "net_{h1}", "+", "-", "/", " ", "0", "1e5", "9" * 30, "\\eta", "[^exact]", "\\begin{cases}"]
+
+
+@pytest.mark.slow
+def test_any_text_is_read_without_error():
+    from hypothesis import given, settings, strategies as st
+
+    trace = reference_trace()
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(_PIECES), max_size=60))
+    def read(pieces):
+        for f in check_lines("".join(pieces).splitlines(), trace):
+            assert f.kind in (SLIP, DRIFT) and f.line >= 1
+
+    read()
+
+
+def test_extreme_numbers_are_not_errors():
+    lines = ["$e^{99999999} = 1.00000$", "$10^{999999999} = 1.00000$", "$(0.5)^{99999999} = 0.00000$",
+             r"$\ln 0 = 1.00000$", r"$\frac{1}{0} = 1.00000$", "$o_1 = " + "9" * 40 + ".5$"]
+    assert check_lines(lines, reference_trace()) == []

@@ -11,6 +11,7 @@ from ..documents.numbers import round_decimal
 
 _PREC = 40
 _SLACK = Decimal("1e-30")
+_LARGEST = Decimal("1e30")
 NUMBER = r"\d+(?:\.\d+)?|\.\d+"
 _TOKEN = re.compile(rf"\s*({NUMBER}|\\frac|\\exp|\\sigma|\\ln|\\log|\\tanh|\\eta|\\alpha|[-+*/^(){{}}e]|\S)")
 _REWRITE = [
@@ -63,6 +64,8 @@ class _Eval:
 
     def rounded(self, iv: Iv) -> Iv:
         self.ops += 1
+        if max(abs(iv.lo), abs(iv.hi)) > _LARGEST:
+            raise NotArithmetic("beyond any value of a worked solution")
         if not self.wide:
             return iv
         lo = min(iv.lo, round_decimal(iv.lo, self.precision))
@@ -250,7 +253,7 @@ def evaluate(text: str, wide: bool = False, precision: int = 5, constants: dict[
         ev = _Eval(toks, wide, precision, constants or {})
         try:
             value = ev.run()
-        except (InvalidOperation, OverflowError, ZeroDivisionError) as exc:
+        except ArithmeticError as exc:  # the decimal module's overflow, invalid operation, ...
             raise NotArithmetic(str(exc)) from None
     if ev.ops == 0:
         raise NotArithmetic("no operation")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from ..documents.notation import neuron, weight_number
 from ..documents.numbers import round_decimal_places, to_decimal
@@ -15,6 +15,7 @@ from .arith import NotArithmetic, evaluate
 from .names import Names, Ref
 from .parsing import Claim, Sum, read_claims
 
+_LARGEST = Decimal("1e30")  # beyond this a "number" is not a value of a worked solution
 SLIP = "slip"
 DRIFT = "drift"
 
@@ -166,9 +167,9 @@ class Checker:
         try:
             value = self.exact(ref)
             printed = parse_printed(c.text)
-        except (IndexError, InvalidOperation, ValueError):
+        except (IndexError, ArithmeticError, ValueError):
             return None
-        if value is None:
+        if value is None or abs(printed) > _LARGEST:
             return None
         d = places(printed)
         correct = round_decimal_places(value, d)
@@ -183,7 +184,9 @@ class Checker:
         try:
             printed = parse_printed(s.text)
             point = evaluate(s.expr, constants=self.constants)
-        except (NotArithmetic, InvalidOperation, ValueError):
+        except (NotArithmetic, ArithmeticError, ValueError):
+            return None
+        if abs(printed) > _LARGEST:
             return None
         d = places(printed)
         correct = round_decimal_places(point.lo, d)
