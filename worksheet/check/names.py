@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..documents.notation import layer_name, neuron, weight_number
 from ..documents.numbers import to_decimal
@@ -32,6 +33,7 @@ class Ref:
     i: int = 0
 
 
+@lru_cache(maxsize=1 << 16)  # a document repeats its names; the table spells each many ways
 def normalize(text: str) -> str:
     """The spelling-independent form of a name: no markup, braces, spaces or underscores; Unicode
     sub- and superscripts as digits; Greek letters as their LaTeX commands; lower case;
