@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from ..documents.notation import layer_name, neuron, weight_number
 from ..documents.numbers import to_decimal
+from ..engine.activations import get_activation
 from ..engine.spec import NetworkSpec
 
 SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉ₒₕᵢⱼₖ", "0123456789ohijk")
@@ -24,7 +25,7 @@ class Ref:
     """One quantity of the first step, with the calculator's indices: weight layer l (1-based),
     neuron j of layer l (0-based), source neuron i of layer l-1 (or k of layer l+1 for a path).
     Kinds: input, target, W, b, z, a, derivative, error, path, delta, grad_W, grad_b, change_W,
-    change_b, W_new, b_new, E_k (j = k), E, dE_do (j = k), diff (t_k - o_k); abs_<kind> for the
+    change_b, W_new, b_new, E_k (j = k), E, dE_do (j = k), diff (t_k - o_k), o_minus_t; abs_<kind> for the
     size of one (|dE/dw1|); mean_abs_grad and max_abs_grad of weight layer l."""
 
     kind: str
@@ -127,9 +128,9 @@ class Names:
                 deltas = [f"\\delta_{{{n.short}}}", f"\\delta_{{{n.short.replace('.', '')}}}"] + \
                     _layered("\\delta", l, j) + [f"d{e}d{x}" for e in losses for x in nets]
                 self._add(Ref("delta", l, j - 1), deltas)
-                self._add(Ref("derivative", l, j - 1),
-                          [f"d{a}d{x}" for a in acts for x in nets] + [f"{a}(1-{a})" for a in acts[:3]]
-                          if spec.activations[l - 1] != "softmax" else [])
+                if get_activation(spec.activations[l - 1]).elementwise:  # softmax has a Jacobian instead
+                    self._add(Ref("derivative", l, j - 1),
+                              [f"d{a}d{x}" for a in acts for x in nets] + [f"{a}(1-{a})" for a in acts[:3]])
                 if l < L:
                     self._add(Ref("error", l, j - 1), [f"d{e}d{a}" for e in losses for a in acts])
                     for k in range(1, spec.layers[l + 1] + 1):
@@ -158,8 +159,7 @@ class Names:
             terms = [f"e_{k}", f"e_o{k}", f"e_{{o_{k}}}"]
             self._add(Ref("E_k", 0, k - 1), terms)
             self._add(Ref("dE_do", L, k - 1), [f"d{e}d{o}" for e in losses + terms for o in outs])
-            if spec.loss == "half_sse":
-                self._add(Ref("dE_do", L, k - 1), [f"{o}-t_{k}" for o in outs[:3]])
+            self._add(Ref("o_minus_t", L, k - 1), [f"{o}-t_{k}" for o in outs[:3]])
             self._add(Ref("diff", L, k - 1), [f"t_{k}-{o}" for o in outs[:3]])
         self._add(Ref("E"), ["e_total", "e_tot", "e_{total}"])
         for l in range(1, L + 1):

@@ -26,7 +26,8 @@ _HEADING = re.compile(r"^\s*(?:#{1,6}\s+(.*)|\\(?:sub)*section\*?\{(.*)\}|\*\*(.
 _DISPLAY_OPEN = re.compile(r"^\s*(\$\$|\\\[|\\begin\{(align|equation|gather|multline|eqnarray)\*?\})")
 _MATRIX = re.compile(r"matrix|\\odot|\\mathbf\{[a-zW]\}|\\boldsymbol")
 # Sections whose names are not the first step's values: later steps, the corrections table.
-_OTHER_VALUES = re.compile(r"correction|gradient descent over|\bafter (?:each|step|the|one|training)|original", re.I)
+_OTHER_VALUES = re.compile(r"correction|gradient descent over|\bafter (?:each|step|the|one|training)|original",
+                           re.I)
 # Table headers -> the quantity a column holds for the row's parameter or neuron.
 _SKIP_COLUMN = re.compile(r"simultaneous|original|before|after|sequential|printed|wrong", re.I)
 

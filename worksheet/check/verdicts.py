@@ -90,6 +90,8 @@ def _field(record, ref: Ref, values, point):
         return loss.dE_do[ref.j]
     if ref.kind == "diff":
         return loss.diff[ref.j]
+    if ref.kind == "o_minus_t":  # dE/do_k of half the squared error, as written from o and t
+        return ("neg", loss.diff[ref.j])
     layer = record.layers[ref.l - 1]
     if ref.kind in ("grad_W", "W_new"):
         return getattr(layer, ref.kind)[ref.j][ref.i]
@@ -256,4 +258,5 @@ def label(spec, ref: Ref) -> str:
         "E": lambda: "E_total",
         "dE_do": lambda: f"dE/do{j + 1}",
         "diff": lambda: f"t{j + 1} - o{j + 1}",
+        "o_minus_t": lambda: f"o{j + 1} - t{j + 1}",
     }[k]()
