@@ -339,6 +339,43 @@ def grade(
     _publish(documents)
 
 
+@app.command()
+def check(
+    document: Annotated[Path, typer.Argument(help="The worked solution: Markdown, LaTeX, plain text or PDF.",
+                                             dir_okay=False)],
+    spec: Annotated[
+        Optional[str],
+        typer.Option("--spec", help="The problem it solves: a TOML spec file, or a built-in name (reference, mazur)."),
+    ] = None,
+    seed: Seed = None,
+    layers: Layers = None,
+    activation: Activation = None,
+    loss: LossOpt = None,
+    bias: Bias = None,
+    bias_policy: BiasPolicy = None,
+    lr: Lr = None,
+    leaky_slope: LeakySlope = None,
+    update_order: UpdateOrder = None,
+    steps: Steps = None,
+    rounding: Rounding = None,
+    precision: Precision = None,
+    format: Annotated[str, typer.Option("--format", help="table, md (a corrections table) or json.")] = "table",
+    strict: Annotated[bool, typer.Option("--strict", help="Also report rounding drift, not only slips.")] = False,
+) -> None:
+    """Find the slips in a worked solution: exit 0 without slips, 1 with slips, 2 for bad input."""
+    from .check.document import check as run_check
+    from .check.report import FORMATS, render
+    from .errors import SpecError
+
+    if format not in FORMATS:
+        raise SpecError(f"format {format!r} is not known; allowed: {', '.join(FORMATS)}")
+    options = {name: value for name, value in locals().items() if name in NETWORK_OPTIONS}
+    options["title"] = None
+    report = run_check(document, options, Path(spec) if spec is not None else None, strict=strict)
+    typer.echo(render(report, format), nl=False)
+    raise typer.Exit(report.exit_code)
+
+
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
