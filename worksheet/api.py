@@ -10,20 +10,31 @@ from .errors import SpecError
 from .engine.spec import NetworkSpec, build_spec, read_spec_file
 
 FORMATS = ("md", "json", "tex", "pdf")
+# Learning-management-system imports of practice sheets and exams (worksheet/publish/lms).
+LMS_FORMATS = ("moodle", "qti", "canvas")
+MOODLE_STYLES = ("numerical", "cloze")
 
 
-def parse_formats(text: str | None, default: tuple[str, ...] | None = None) -> tuple[str, ...] | None:
-    """The formats of a --format list, in FORMATS order; `default` (None: decided later by
+def parse_formats(text: str | None, default: tuple[str, ...] | None = None,
+                  allowed: tuple[str, ...] = FORMATS) -> tuple[str, ...] | None:
+    """The formats of a --format list, in `allowed` order; `default` (None: decided later by
     default_formats) when no list is given."""
     if text is None:
         return default
     names = [s.strip() for s in text.split(",") if s.strip()]
     for n in names:
-        if n not in FORMATS:
-            raise SpecError(f"format {n!r} is not known; allowed: {', '.join(FORMATS)} (comma-separated)")
+        if n not in allowed:
+            raise SpecError(f"format {n!r} is not known; allowed: {', '.join(allowed)} (comma-separated)")
     if not names:
-        raise SpecError(f"no format given; allowed: {', '.join(FORMATS)} (comma-separated)")
-    return tuple(f for f in FORMATS if f in names)
+        raise SpecError(f"no format given; allowed: {', '.join(allowed)} (comma-separated)")
+    return tuple(f for f in allowed if f in names)
+
+
+def check_moodle_style(style: str | None) -> str:
+    style = style or "numerical"
+    if style not in MOODLE_STYLES:
+        raise SpecError(f"moodle style {style!r} is not known; allowed: {', '.join(MOODLE_STYLES)}")
+    return style
 
 
 def default_formats(reference: bool = False) -> tuple[str, ...]:
@@ -130,13 +141,14 @@ def reference(formats: tuple[str, ...] | None = None, out: Path | None = None) -
 
 # ---------------------------------------------------------------- practice sheets and exams
 
-SHEET_FORMATS = ("md", "tex", "pdf", "json")
+SHEET_FORMATS = ("md", "tex", "pdf", "json", *LMS_FORMATS)
+SHEET_FORMAT_ORDER = (*FORMATS, *LMS_FORMATS)
 
 
 def parse_sheet_formats(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
     """The formats of a sheet: `default` when none are asked for, with the LaTeX source instead of
     the PDF (and a note on stderr) when no TeX engine is installed."""
-    formats = parse_formats(text)
+    formats = parse_formats(text, allowed=SHEET_FORMAT_ORDER)
     if formats is not None:
         return formats
     from .publish.pdf import INSTALL_HINT, tex_engine
@@ -196,6 +208,7 @@ def practice(
     full_solutions: bool = False,
     formats: tuple[str, ...] | None = None,
     out: Path | None = None,
+    moodle_style: str | None = None,
 ) -> list[Path]:
     """`worksheet practice`: a sheet of problems and its answer key, from one draw."""
     from .assessment.examdir import new_seed
@@ -205,6 +218,7 @@ def practice(
     from .assessment.sheets import build_problems, sheet_context
 
     formats = formats or ("md", "pdf")
+    moodle_style = check_moodle_style(moodle_style)
     # Spec: the sheet's problems, validated.
     sheet = load_sheet(options, spec_path, level, points, problems, full_solutions, "Backpropagation practice")
     seed = sheet.seed if sheet.seed is not None else new_seed()
@@ -219,6 +233,12 @@ def practice(
         files["practice.pdf"] = extract(reader, pages["sheet-practice"])
         key_pdf = extract(reader, pages["key-practice"])
         files["key.pdf"] = append_pdfs(key_pdf, compile_full_solutions(solutions, "solution")) if solutions else key_pdf
+    if set(LMS_FORMATS) & set(formats):
+        from .publish.lms.export import lms_files
+        from .publish.lms.items import variant
+
+        files.update(lms_files(sheet.title, [variant(ctx, drawn, f"seed-{seed}", f"seed {seed}")], formats,
+                               moodle_style))
     # Output: atomic writes.
     out = Path("output") / f"practice-{seed}" if out is None else Path(out)
     return write_all({out / name: data for name, data in sorted(files.items())})
@@ -243,6 +263,7 @@ def exam(
     manifest: Path | None = None,
     jobs: int | None = None,
     progress: bool = False,
+    moodle_style: str | None = None,
 ) -> list[Path]:
     """`worksheet exam`: one variant per student, with its key, answers.csv and manifest.json;
     or, from an exam's manifest.json, the same exam again. `jobs` processes (None: every core)
@@ -259,14 +280,14 @@ def exam(
     with Progress(progress) as bar:
         written = _exam(options, spec_path, roster=roster, variants=variants, level=level, points=points,
                         problems=problems, full_solutions=full_solutions, formats=formats, out=out, force=force,
-                        manifest=manifest, jobs=jobs, bar=bar)
+                        manifest=manifest, jobs=jobs, bar=bar, moodle_style=moodle_style)
     if stages.ENABLED:
         stages.report(time.perf_counter() - started, jobs)
     return written
 
 
 def _exam(options, spec_path, *, roster, variants, level, points, problems, full_solutions, formats, out, force,
-          manifest, jobs: int, bar) -> list[Path]:
+          manifest, jobs: int, bar, moodle_style: str | None = None) -> list[Path]:
     import json
     from functools import partial
 
@@ -284,8 +305,9 @@ def _exam(options, spec_path, *, roster, variants, level, points, problems, full
                 v is not None for v in options.values()):
             raise SpecError(
                 "--manifest regenerates an exam as it was made; give only --out, --format and --force with it")
-        sheet, students, made = _from_manifest(manifest)
+        sheet, students, made, made_style = _from_manifest(manifest)
         formats = formats or made
+        moodle_style = moodle_style or made_style
         source = f"manifest {manifest}"
     else:
         sheet = load_sheet(options, spec_path, level, points, problems, full_solutions, "Backpropagation exam")
@@ -296,6 +318,7 @@ def _exam(options, spec_path, *, roster, variants, level, points, problems, full
         students = read_roster(roster) if roster is not None else numbered(variants)
         source = f"roster {roster}" if roster is not None else "--variants"
     formats = formats or ("md", "tex", "pdf")
+    moodle_style = check_moodle_style(moodle_style)
     names_tex, engine = _names_tex(students, source, formats) if {"tex", "pdf"} & set(formats) else ({}, "pdflatex")
     exam_seed = sheet.seed if sheet.seed is not None else new_seed()
     options_hash = sheet.options_hash()
@@ -305,7 +328,7 @@ def _exam(options, spec_path, *, roster, variants, level, points, problems, full
     # Per student: the variant drawn once, its sheet and key rendered in memory (on every core).
     job = partial(_variant, sheet, exam_seed, options_hash, formats, names_tex, engine=engine)
     files: dict[str, str | bytes] = {}
-    expected, records, bodies, solutions = [], [], {}, {}
+    expected, records, bodies, solutions, variants = [], [], {}, {}, []
     task = bar.task("variants", len(students))
     for s, v in zip(students, ordered_map(job, students, jobs, partial(bar.advance, task))):
         files.update(v["files"])
@@ -313,6 +336,8 @@ def _exam(options, spec_path, *, roster, variants, level, points, problems, full
         records.append(v["record"])
         bodies[s.id] = v["bodies"]
         solutions[s.id] = v["solutions"]
+        if v["lms"] is not None:
+            variants.append(v["lms"])
 
     # PDFs: the sheets and keys typeset in groups of students, side by side, then split at each
     # body's destination.
@@ -323,6 +348,10 @@ def _exam(options, spec_path, *, roster, variants, level, points, problems, full
         files.update(exam_pdfs(students, bodies, solutions, jobs, partial(bar.advance, task), engine))
     with stage("rendering"):
         files["answers.csv"] = answers_csv(expected)
+        if variants:
+            from .publish.lms.export import lms_files
+
+            files.update(lms_files(sheet.title, variants, formats, moodle_style))
     listed = sorted(set(files) | {rel for rel in keep if rel not in files and (out / rel).is_file()})
     contents = {
         "schema": SCHEMA,
@@ -333,6 +362,7 @@ def _exam(options, spec_path, *, roster, variants, level, points, problems, full
         "options_hash": options_hash,
         "options": sheet.options(),
         "formats": list(formats),
+        **({"moodle_style": moodle_style} if "moodle" in formats else {}),
         "students": records,
         "files": listed,
     }
@@ -373,10 +403,16 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
                                               {"sheet": f"sheets/{s.id}", "key": f"keys/{s.id}"},
                                               (f"sheet-{s.id}", f"key-{s.id}"), student={"id": s.id, "name": s.name},
                                               engine=engine)
+    lms = None
+    if set(LMS_FORMATS) & set(formats):
+        from .publish.lms.items import variant
+
+        with stage("rendering"):
+            lms = variant(ctx, drawn, s.id, code)
     record = {"id": s.id, "name": s.name, "variant": code, "seed": seed,
               "problem_seeds": [p.trace.spec.seed for p in drawn]}
     return {"files": files, "expected": expected, "record": record,
-            "bodies": (rendered.sheet_body, rendered.key_body), "solutions": walks}
+            "bodies": (rendered.sheet_body, rendered.key_body), "solutions": walks, "lms": lms}
 
 
 def _from_manifest(path: Path):
@@ -414,7 +450,7 @@ def _from_manifest(path: Path):
         print(f"worksheet: note: {path} was made by {data.get('generator')}, this is worksheet {__version__}; "
               "the papers can differ from the ones handed out", file=sys.stderr)
     formats = tuple(f for f in SHEET_FORMATS if f in (data.get("formats") or []))
-    return sheet, students, formats or None
+    return sheet, students, formats or None, data.get("moodle_style")
 
 
 def _names_tex(students, source: str, formats: tuple[str, ...]) -> tuple[dict[str, str], str]:

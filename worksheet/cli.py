@@ -128,7 +128,12 @@ FullSolutions = Annotated[
     bool, typer.Option("--full-solutions", help="Append each problem's complete walkthrough to the key.")
 ]
 SheetFormat = Annotated[
-    Optional[str], typer.Option("--format", help="Comma list of md, tex, pdf, json (the key's answers).")
+    Optional[str], typer.Option("--format", help="Comma list of md, tex, pdf, json (the key's answers), and "
+                                "moodle, qti, canvas (quiz imports with every variant).")
+]
+MoodleStyle = Annotated[
+    Optional[str], typer.Option("--moodle-style", help="numerical (one question per answer, default) or cloze "
+                                "(one question per problem).")
 ]
 Roster = Annotated[
     Optional[Path],
@@ -173,6 +178,7 @@ def practice(
     precision: Precision = None,
     title: Title = None,
     format: SheetFormat = None,
+    moodle_style: MoodleStyle = None,
     out: Out = None,
 ) -> None:
     """Write a practice sheet and its answer key (practice.md/.pdf, key.md/.pdf) from one draw."""
@@ -181,7 +187,8 @@ def practice(
     options = _network_options(locals())
     formats = api.parse_sheet_formats(format, ("md", "pdf"))
     for path in api.practice(options, spec, level=level, points=points, problems=problems,
-                             full_solutions=full_solutions, formats=formats, out=out):
+                             full_solutions=full_solutions, formats=formats, out=out,
+                             moodle_style=moodle_style):
         typer.echo(str(path))
 
 
@@ -208,6 +215,7 @@ def exam(
     precision: Precision = None,
     title: Title = None,
     format: SheetFormat = None,
+    moodle_style: MoodleStyle = None,
     out: Out = None,
     force: Force = False,
     manifest: Manifest = None,
@@ -219,11 +227,11 @@ def exam(
 
     options = _network_options(locals())
     # From a manifest, the formats it records unless others are asked for.
-    formats = (api.parse_formats(format) if manifest is not None
+    formats = (api.parse_formats(format, allowed=api.SHEET_FORMAT_ORDER) if manifest is not None
                else api.parse_sheet_formats(format, ("md", "tex", "pdf")))
     paths = api.exam(options, spec, roster=roster, variants=variants, level=level, points=points,
                      problems=problems, full_solutions=full_solutions, formats=formats, out=out, force=force,
-                     manifest=manifest, jobs=jobs, progress=not quiet)
+                     manifest=manifest, jobs=jobs, progress=not quiet, moodle_style=moodle_style)
     typer.echo(str(paths[0].parent) if paths else "")
 
 
