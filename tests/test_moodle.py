@@ -133,3 +133,55 @@ def test_category_path_escapes_slashes(title, leaf, path):
 
 def test_prompt_math_becomes_mathjax_delimiters():
     assert html.inline("The value $a < b$ & more.") == r"The value \(a &lt; b\) &amp; more."
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def _run(args, cwd):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "worksheet", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_exam_exports_are_byte_identical_and_match_the_writers(tmp_path):
+    """The three LMS files of an exam, whatever --jobs is, are the writers' output for its variants."""
+    from worksheet.publish.lms.canvas import canvas_package
+    from worksheet.publish.lms.qti import qti_package
+
+    args = ["exam", "--seed", "2026", "--variants", "3", "--level", "full", "--title", "LMS test",
+            "--format", "md,moodle,qti,canvas", "--quiet"]
+    for jobs, out in (("1", "a"), ("2", "b")):
+        r = _run([*args, "--jobs", jobs, "--out", str(tmp_path / out)], cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+    a, b = _tree(tmp_path / "a"), _tree(tmp_path / "b")
+    assert a == b
+    title, variants = exam_variants("default", "full")
+    assert a["moodle.xml"].decode("utf-8") == moodle_xml(title, variants, "numerical")
+    assert a["qti.zip"] == qti_package(title, variants)
+    assert a["canvas.zip"] == canvas_package(title, variants)
+    assert "moodle_style" in a["manifest.json"].decode("utf-8")
+
+
+def test_practice_cloze(tmp_path):
+    r = _run(["practice", "--seed", "7", "--problems", "2", "--level", "hidden", "--format", "moodle",
+              "--moodle-style", "cloze", "--out", str(tmp_path / "p")], cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    questions = _questions((tmp_path / "p" / "moodle.xml").read_text(encoding="utf-8"))
+    assert [q.get("type") for q in questions] == ["category", "cloze", "category", "cloze"]
+    assert questions[1].findtext("name/text") == "Problem 1 · variant seed 7"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["practice", "--seed", "1", "--format", "moodle", "--moodle-style", "essay"], "moodle style 'essay' is not known"),
+    (["generate", "--seed", "1", "--format", "moodle"], "format 'moodle' is not known"),
+])
+def test_bad_lms_options_are_one_line(tmp_path, args, message):
+    r = _run([*args, "--out", str(tmp_path / "x")], cwd=tmp_path)
+    assert r.returncode == 2 and message in r.stderr and r.stderr.count("\n") == 1
+    assert not (tmp_path / "x").exists()

@@ -4,10 +4,14 @@ with one section per question that selects one variant of it.
 How a QTI 2.1 delivery engine scores it (IMS QTI 2.1 information model, the equal operator):
 with toleranceMode="absolute" and tolerance="t0 t1", a response x matches the correct value y
 when y - t0 <= x <= y + t1, both bounds included unless includeLowerBound/includeUpperBound say
-otherwise."""
+otherwise. Engines compare in double arithmetic, where y - t can land a rounding error above a
+response that lies exactly on the bound (-0.33106 + 0.000005 is not -0.331055 in doubles): the
+tolerance written is the key's plus a millionth of the key's last unit, which absorbs that
+error and moves no answer written at the key's digits across a bound."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from html import escape
 
 from . import html
@@ -26,8 +30,12 @@ def _attr(s: str) -> str:
     return escape(s, quote=True)
 
 
+def engine_tolerance(part: Part) -> Decimal:
+    return part.tolerance + Decimal(1).scaleb(-part.places - 6)
+
+
 def item(problem: Problem, part: Part, v: Variant) -> str:
-    tol = plain(part.tolerance)
+    tol = plain(engine_tolerance(part))
     title = f"{part.label} {part.name} · variant {v.code}"
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
