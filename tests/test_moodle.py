@@ -185,3 +185,14 @@ def test_bad_lms_options_are_one_line(tmp_path, args, message):
     r = _run([*args, "--out", str(tmp_path / "x")], cwd=tmp_path)
     assert r.returncode == 2 and message in r.stderr and r.stderr.count("\n") == 1
     assert not (tmp_path / "x").exists()
+
+
+def test_a_manifest_reprints_the_lms_files(tmp_path):
+    r = _run(["exam", "--seed", "5", "--variants", "2", "--level", "loss", "--format", "moodle,canvas",
+              "--moodle-style", "cloze", "--jobs", "1", "--quiet", "--out", str(tmp_path / "e")], cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r = _run(["exam", "--manifest", str(tmp_path / "e" / "manifest.json"), "--jobs", "1", "--quiet",
+              "--out", str(tmp_path / "again")], cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert _tree(tmp_path / "e") == _tree(tmp_path / "again")
+    assert b'type="cloze"' in (tmp_path / "again" / "moodle.xml").read_bytes()

@@ -16,7 +16,7 @@ from dataclasses import replace
 from html import escape
 
 from . import html
-from .items import Part, Problem, Variant, plain
+from .items import Part, Problem, Variant, item_id, plain
 from .package import zip_bytes
 
 DIGITS = 4  # decimals of a typed answer that survive Canvas
@@ -29,10 +29,6 @@ def scaled(part: Part) -> tuple[Part, int]:
         return part, 0
     return replace(part, key=part.key.scaleb(s), tolerance=part.tolerance.scaleb(s), lo=part.lo.scaleb(s),
                    hi=part.hi.scaleb(s), places=part.places - s), s
-
-
-def item_id(label: str, ident: str) -> str:
-    return f"q{label}-{ident}"
 
 
 def _mattext(fragment: str) -> str:

@@ -43,6 +43,12 @@ class Variant:
     problems: tuple[Problem, ...]
 
 
+def item_id(label: str, ident: str) -> str:
+    """An identifier of one variant's question for QTI and Canvas: an XML name (ids are letters,
+    digits, '.', '_' and '-')."""
+    return f"q{label}-{ident}"
+
+
 def plain(x: Decimal) -> str:
     """A number as every LMS reads it: a plain decimal with all its digits, no exponent."""
     if x == 0:

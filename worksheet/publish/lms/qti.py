@@ -15,15 +15,11 @@ from decimal import Decimal
 from html import escape
 
 from . import html
-from .items import Part, Problem, Variant, plain
+from .items import Part, Problem, Variant, item_id, plain
 from .package import zip_bytes
 
 NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 _SCHEMA = f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="{NS} http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"'
-
-
-def item_id(label: str, ident: str) -> str:
-    return f"q{label}-{ident}"
 
 
 def _attr(s: str) -> str:
