@@ -69,7 +69,7 @@ def _numerical(problem: Problem, part: Part, code: str) -> str:
 
 
 # Characters that end or split a cloze answer's feedback (} ~ #), or would escape the closing
-# brace (a trailing \\): written as numeric character references. multianswer decodes the feedback
+# brace (a trailing backslash): written as numeric character references. multianswer decodes the feedback
 # with html_entity_decode once, after its regular expressions have split the answer, so every &
 # is escaped once more and the feedback comes out as the HTML it was.
 _CLOZE_ESCAPES = {c: f"&#{ord(c)};" for c in "{}~#\\"}
