@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 from html import escape
-from math import gcd, lcm
+from math import lcm
 
 from . import html
 from .items import Part, Problem, Variant, plain
@@ -81,12 +81,12 @@ def cloze_escape(fragment: str) -> str:
 
 
 def weights(points: list[Decimal]) -> list[int]:
-    """The smallest integer cloze weights in the proportions of the points (a weight is the
-    sub-question's mark, and the cloze syntax takes only whole numbers)."""
+    """Cloze weights: the points, scaled by the smallest whole factor that makes them all whole
+    numbers (the cloze syntax takes only those). Moodle makes their sum the question's mark, so
+    whole points stay the mark as given."""
     fractions = [Fraction(p) for p in points]
-    scaled = [int(f * lcm(*(f.denominator for f in fractions))) for f in fractions]
-    common = gcd(*scaled)
-    return [w // common for w in scaled]
+    scale = lcm(*(f.denominator for f in fractions))
+    return [int(f * scale) for f in fractions]
 
 
 def _cloze(problem: Problem, code: str) -> str:
@@ -99,13 +99,11 @@ def _cloze(problem: Problem, code: str) -> str:
         body.append(html.paragraph(f"<strong>{part.label}</strong> {part.prompt} "
                                    f"Give it to {part.places} decimal places. {field}"))
         feedback.append(html.paragraph(f"<strong>{part.label}</strong>") + part.work + _answer_line(part))
-    total = sum((p.points for p in problem.parts), Decimal(0))
     return (
         '  <question type="cloze">\n'
         f"    {_text('name', f'Problem {problem.number} · variant {code}')}\n"
         f"    {_text('questiontext', ''.join(body), 'html')}\n"
         f"    {_text('generalfeedback', ''.join(feedback), 'html')}\n"
-        f"    <defaultgrade>{plain(total)}</defaultgrade>\n"
         "    <penalty>0</penalty>\n"
         "    <hidden>0</hidden>\n"
         "  </question>\n"
