@@ -106,3 +106,18 @@ def test_unscaled_small_key_would_be_refused():
     cuts 0.14236 to 0.1423, both outside a margin of half a unit."""
     assert not canvas_accepts(0.0000188, 0.00000005, "0.0000188")
     assert not canvas_accepts(0.14236, 0.000005, "0.14236", app=True)
+
+
+@pytest.mark.parametrize("value, text", [
+    ("5E-7", "0.0000005"),
+    ("0.000188", "0.000188"),
+    ("-1.23E-12", "-0.00000000000123"),
+    ("1.5E+3", "1500"),
+    ("-0E-5", "0"),
+    ("0.14236", "0.14236"),
+])
+def test_numbers_are_plain_decimals_with_every_digit(value, text):
+    from worksheet.publish.lms.items import plain
+
+    assert plain(Decimal(value)) == text
+    assert Decimal(plain(Decimal(value))) == Decimal(value)
