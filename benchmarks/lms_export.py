@@ -4,38 +4,36 @@ at most half the md,tex time)."""
 
 from __future__ import annotations
 
-import shutil
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
-from _timing import machine, measured
+from _timing import machine, measured, sized, worksheet
 
-VARIANTS = 300
-RUNS = 5
+VARIANTS = sized(300, 3)
+RUNS = sized(5, 1)
 PLAIN = "md,tex"
 WITH_LMS = "md,tex,moodle,qti,canvas"
 
 
-def exam(worksheet: str, formats: str, out: Path, *extra: str) -> float:
-    return measured([worksheet, "exam", "--seed", "2026", "--variants", str(VARIANTS), "--level", "full",
+def exam(command: list[str], formats: str, out: Path, *extra: str) -> float:
+    return measured([*command, "exam", "--seed", "2026", "--variants", str(VARIANTS), "--level", "full",
                      "--format", formats, "--quiet", "--out", str(out), *extra])[0]
 
 
 def main() -> None:
-    worksheet = shutil.which("worksheet") or sys.exit("worksheet is not installed")
+    command = worksheet()
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory() as tmp:
         folders = (Path(tmp) / f"run-{k}" for k in range(10**6))  # every run writes a new exam folder
-        exam(worksheet, WITH_LMS, next(folders))  # warm-up: caches, byte-code
+        exam(command, WITH_LMS, next(folders))  # warm-up: caches, byte-code
         plain, lms = [], []
         for _ in range(RUNS):  # alternately, so that a busy moment of the machine hits both
-            plain.append(exam(worksheet, PLAIN, next(folders)))
-            lms.append(exam(worksheet, WITH_LMS, next(folders)))
+            plain.append(exam(command, PLAIN, next(folders)))
+            lms.append(exam(command, WITH_LMS, next(folders)))
         a, b = statistics.median(plain), statistics.median(lms)
         folder = next(folders)
-        exam(worksheet, WITH_LMS, folder)
+        exam(command, WITH_LMS, folder)
         sizes = ", ".join(f"{name} {(folder / name).stat().st_size / 2**20:.1f} MB"
                           for name in ("moodle.xml", "qti.zip", "canvas.zip"))
     print(f"\nworksheet exam --variants {VARIANTS} --level full --quiet   (median of {RUNS} runs each)")

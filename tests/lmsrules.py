@@ -8,6 +8,7 @@ import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from worksheet import api
+from worksheet.options import Network, Sheet
 from worksheet.assessment.examdir import variant_code, variant_seed
 from worksheet.assessment.sheets import build_problems, sheet_context
 from worksheet.publish.lms.items import variant
@@ -28,7 +29,7 @@ CASES = [(n, lv) for n in NETWORKS if n != "default" for lv in LEVELS]
 def exam_variants(network: str, level: str, count: int = 3, seed: int = 2026):
     """The title and LMS records of an exam's first `count` variants, as `worksheet exam` draws them."""
     options, spec = NETWORKS[network]
-    sheet = api.load_sheet(dict(options), spec, level, None, None, False, "LMS test")
+    sheet = api.load_sheet(Network(**options), Sheet(level=level), spec, "LMS test")
     out = []
     for sid in map(str, range(1, count + 1)):
         s = variant_seed(seed, sid)
