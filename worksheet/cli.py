@@ -208,11 +208,15 @@ FullSolutions = Annotated[bool, _option(
     "--full-solutions", help="Append each problem's complete walkthrough to the key. [default: off]")]
 PracticeFormat = Annotated[Optional[str], _option(
     "--format", metavar="LIST",
-    help="Comma list of md, tex, pdf, json (the key's answers). [default: md,pdf; md,tex without pdflatex]")]
+    help="Comma list of md, tex, pdf, json (the key's answers), moodle, qti, canvas (quiz imports). "
+         "[default: md,pdf; md,tex without pdflatex]")]
 ExamFormat = Annotated[Optional[str], _option(
     "--format", metavar="LIST",
-    help="Comma list of md, tex, pdf, json (the key's answers). [default: md,tex,pdf; md,tex without "
-         "pdflatex; with --manifest, the manifest's]")]
+    help="Comma list of md, tex, pdf, json (the key's answers), moodle, qti, canvas (quiz imports of every "
+         "variant). [default: md,tex,pdf; md,tex without pdflatex; with --manifest, the manifest's]")]
+MoodleStyle = Annotated[Optional[str], _option(
+    "--moodle-style", metavar="STYLE",
+    help="numerical (a question per answer) or cloze (a question per problem). [default: numerical]")]
 Roster = Annotated[Optional[Path], _option(
     "--roster", metavar="FILE.csv", dir_okay=False,
     help="UTF-8 CSV with a header and columns id and name: one variant per student. [default: none; "
@@ -254,13 +258,15 @@ def practice(
     precision: Precision = None,
     title: Title = None,
     format: PracticeFormat = None,
+    moodle_style: MoodleStyle = None,
     out: _out("output/practice-SEED") = None,
 ) -> None:
     """Write a practice sheet and its answer key."""
     from . import api
 
     params = locals()
-    _publish(api.practice(_network(params), _sheet(params), spec=spec, formats=api.parse_formats(format), out=out))
+    _publish(api.practice(_network(params), _sheet(params), spec=spec,
+                          formats=api.parse_formats(format, api.SHEET_FORMAT_ORDER), out=out, moodle_style=moodle_style))
 
 
 @app.command()
@@ -286,6 +292,7 @@ def exam(
     precision: Precision = None,
     title: Title = None,
     format: ExamFormat = None,
+    moodle_style: MoodleStyle = None,
     out: _out("output/TITLE-AS-A-FOLDER-NAME, e.g. output/backpropagation-exam") = None,
     force: Force = False,
     manifest: Manifest = None,
@@ -308,8 +315,8 @@ def exam(
     started = time.perf_counter()
     with Progress(not quiet) as bar:
         documents = api.exam(_network(params), _sheet(params), spec=spec, roster=roster, variants=variants,
-                             manifest=manifest, formats=api.parse_formats(format), out=out, force=force, jobs=jobs,
-                             progress=bar)
+                             manifest=manifest, formats=api.parse_formats(format, api.SHEET_FORMAT_ORDER), out=out,
+                             force=force, jobs=jobs, progress=bar, moodle_style=moodle_style)
         task = bar.task("writing", len(documents.files))
         with stages.stage("writing"):
             _publish(documents, partial(bar.advance, task))

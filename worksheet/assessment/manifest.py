@@ -16,8 +16,9 @@ PRIVATE = "The seed is the key to every student's answers: keep this file away f
 
 
 def manifest_json(generator: str, sheet, seed: int, options_hash: str, formats: tuple[str, ...],
-                  students: list[dict], files: list[str]) -> str:
-    """The manifest's text: everything that regenerates the exam, and the files it wrote."""
+                  students: list[dict], files: list[str], moodle_style: str | None = None) -> str:
+    """The manifest's text: everything that regenerates the exam (the Moodle style too, when the
+    moodle format was written), and the files it wrote."""
     contents = {
         "schema": SCHEMA,
         "generator": generator,
@@ -27,6 +28,7 @@ def manifest_json(generator: str, sheet, seed: int, options_hash: str, formats: 
         "options_hash": options_hash,
         "options": sheet.options(),
         "formats": list(formats),
+        **({"moodle_style": moodle_style} if moodle_style else {}),
         "students": students,
         "files": files,
     }
