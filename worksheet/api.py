@@ -9,7 +9,7 @@ from typing import Any
 from .errors import SpecError
 from .engine.spec import NetworkSpec, build_spec, read_spec_file
 
-FORMATS = ("md", "json", "tex", "pdf")
+FORMATS = ("md", "json", "tex", "pdf", "html")
 
 
 def parse_formats(text: str | None, default: tuple[str, ...] | None = None) -> tuple[str, ...] | None:
@@ -60,7 +60,7 @@ def render_documents(trace, formats: tuple[str, ...], stem: str, extra: dict | N
         from .documents.export import to_json
 
         files["solution.json"] = to_json(trace)
-    if {"md", "tex", "pdf"} & set(formats):
+    if {"md", "tex", "pdf", "html"} & set(formats):
         from .documents.context import walkthrough_context
         from .documents.render import render_markdown
 
@@ -72,8 +72,13 @@ def render_documents(trace, formats: tuple[str, ...], stem: str, extra: dict | N
 
             contrast = calculate(replace(trace.spec, update_order="simultaneous"), trace.values)
         ctx = walkthrough_context(trace, contrast=contrast, **(extra or {}))
+        markdown = render_markdown("walkthrough.md.j2", ctx)
         if "md" in formats:
-            files[f"{stem}.md"] = render_markdown("walkthrough.md.j2", ctx)
+            files[f"{stem}.md"] = markdown
+        if "html" in formats:
+            from .publish.html.walkthrough import walkthrough_page
+
+            files[f"{stem}.html"] = walkthrough_page(markdown, trace, ctx["title"])
         if "tex" in formats or "pdf" in formats:
             from .documents.render import render_latex
 
@@ -130,7 +135,7 @@ def reference(formats: tuple[str, ...] | None = None, out: Path | None = None) -
 
 # ---------------------------------------------------------------- practice sheets and exams
 
-SHEET_FORMATS = ("md", "tex", "pdf", "json")
+SHEET_FORMATS = ("md", "tex", "pdf", "json", "html")
 
 
 def parse_sheet_formats(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -149,12 +154,14 @@ def parse_sheet_formats(text: str | None, default: tuple[str, ...]) -> tuple[str
 
 
 def load_sheet(options: dict[str, Any], spec_path: Path | None, level: str | None, points: str | None,
-               problems: int | None, full_solutions: bool, default_title: str):
-    """The sheet's problems from options and a spec file (options win), validated."""
-    from .assessment.sheetspec import build_sheet_spec
+               problems: int | None, full_solutions: bool, default_title: str, page_only: bool = False):
+    """The sheet's problems from options and a spec file (options win), validated; a web page
+    alone (`page_only`) may hold more problems than a printed sheet."""
+    from .assessment.sheetspec import MAX_PAGE_PROBLEMS, MAX_PROBLEMS, build_sheet_spec
 
     return build_sheet_spec(options, level=level, points=points, problems=problems, spec_path=spec_path,
-                            default_title=default_title, full_solutions=full_solutions)
+                            default_title=default_title, full_solutions=full_solutions,
+                            max_problems=MAX_PAGE_PROBLEMS if page_only else MAX_PROBLEMS)
 
 
 def _sheet_files(ctx: dict, problems, formats: tuple[str, ...], names: dict[str, str], tags: tuple[str, str],
@@ -206,7 +213,8 @@ def practice(
 
     formats = formats or ("md", "pdf")
     # Spec: the sheet's problems, validated.
-    sheet = load_sheet(options, spec_path, level, points, problems, full_solutions, "Backpropagation practice")
+    sheet = load_sheet(options, spec_path, level, points, problems, full_solutions, "Backpropagation practice",
+                       page_only=set(formats) == {"html"})
     seed = sheet.seed if sheet.seed is not None else new_seed()
     # Sampling, calculation and questions: every problem drawn once, for the sheet and the key.
     drawn = build_problems(sheet, seed)
@@ -214,6 +222,10 @@ def practice(
     ctx = sheet_context(sheet, drawn, {"seed": seed, "options_hash": sheet.options_hash()})
     names = {"sheet": "practice", "key": "key"}
     files, r, solutions = _sheet_files(ctx, drawn, formats, names, ("sheet-practice", "key-practice"))
+    if "html" in formats:
+        from .publish.html.practice import practice_page
+
+        files["practice.html"] = practice_page(ctx, drawn)
     if "pdf" in formats:
         reader, pages = compile_bodies([("sheet-practice", r.sheet_body), ("key-practice", r.key_body)], "practice.tex")
         files["practice.pdf"] = extract(reader, pages["sheet-practice"])
@@ -296,6 +308,8 @@ def _exam(options, spec_path, *, roster, variants, level, points, problems, full
         students = read_roster(roster) if roster is not None else numbered(variants)
         source = f"roster {roster}" if roster is not None else "--variants"
     formats = formats or ("md", "tex", "pdf")
+    if "html" in formats:
+        raise SpecError("format 'html' is for generate, reference and practice; an exam is md, tex, pdf or json")
     names_tex, engine = _names_tex(students, source, formats) if {"tex", "pdf"} & set(formats) else ({}, "pdflatex")
     exam_seed = sheet.seed if sheet.seed is not None else new_seed()
     options_hash = sheet.options_hash()

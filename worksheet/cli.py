@@ -47,7 +47,7 @@ Rounding = Annotated[
 Precision = Annotated[Optional[int], typer.Option("--precision", help="Decimal places shown (default 5).")]
 Format = Annotated[
     Optional[str],
-    typer.Option("--format", help="Comma list of md, json, tex, pdf. Default: md and pdf (md and tex without "
+    typer.Option("--format", help="Comma list of md, json, tex, pdf, html. Default: md and pdf (md and tex without "
                  "pdflatex); for reference, md and json, and pdf with pdflatex."),
 ]
 Out = Annotated[Optional[Path], typer.Option("--out", help="Folder for the files.", file_okay=False)]
@@ -128,7 +128,7 @@ FullSolutions = Annotated[
     bool, typer.Option("--full-solutions", help="Append each problem's complete walkthrough to the key.")
 ]
 SheetFormat = Annotated[
-    Optional[str], typer.Option("--format", help="Comma list of md, tex, pdf, json (the key's answers).")
+    Optional[str], typer.Option("--format", help="Comma list of md, tex, pdf, json (the key's answers), html (practice only: a page that checks answers).")
 ]
 Roster = Annotated[
     Optional[Path],
