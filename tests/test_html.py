@@ -59,6 +59,20 @@ def test_formulas_become_mathml_without_latex_left(latex):
     assert "\\" not in out and "merror" not in out and "(1)" not in out  # align is not numbered
 
 
+@pytest.mark.parametrize("latex, expected", [
+    (r"w_{2} = -0.44", '<mo>=</mo><mo form="prefix">−</mo><mn>0.44</mn>'),  # a sign, not a subtraction
+    (r"(a) - b", '<mo stretchy="false" form="postfix">)</mo><mo>−</mo><mi>b</mi>'),  # a subtraction
+    (r"0.5 \times (-0.2)", '<mo stretchy="false" form="prefix">(</mo><mo form="prefix">−</mo><mn>0.2</mn>'),
+    (r"0.01 \ln 0.75", '<mn>0.01</mn><mspace width="0.1667em"/><mi>ln</mi><mspace width="0.1667em"/><mn>0.75</mn>'),
+    (r"\ln(1 - o)", '<mi>ln</mi><mo stretchy="false" form="prefix">(</mo>'),
+    (r"\tanh^{2}(x)", "<msup><mi>tanh</mi><mrow><mn>2</mn></mrow></msup>"),  # a script keeps its two parts
+    (r"\tanh{\left(x \right)}", '<mo stretchy="false" form="prefix">(</mo><mi>x</mi><mo stretchy="false" form="postfix">)'),
+    (r"\left(\frac{1}{2}\right)", '<mo stretchy="true" fence="true" form="prefix">('),  # grows around a fraction
+])
+def test_signs_brackets_and_function_names_are_spaced_as_in_tex(latex, expected):
+    assert expected in mathml(latex)
+
+
 def test_text_with_math_escapes_the_text():
     out = text_with_math("a <b> & $x_{1}$ 'c'")
     assert out.startswith("a &lt;b&gt; &amp; <math") and out.endswith("</math> 'c'")

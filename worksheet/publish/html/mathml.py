@@ -16,6 +16,24 @@ _REFERENCE = re.compile(r"&#x([0-9A-Fa-f]+);")
 _KEEP_ESCAPED = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 _NAMESPACE = ' xmlns="http://www.w3.org/1998/Math/MathML"'
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
+# MathML Core infers an operator's form from its place in a row, so a bracket or minus sign inside a
+# row would get an infix operator's space on both sides, as in "tanh ( x )" and "= − 0.44". The
+# converter's opening brackets, and its minus signs that open a row or follow an operator other
+# than a closing bracket, are marked as prefix (closing brackets as postfix), as LaTeX sets them.
+_OPENING = re.compile(r'<mo stretchy="false">([(\[{])</mo>')
+_CLOSING = re.compile(r'<mo stretchy="false">([)\]}])</mo>')
+_UNARY_MINUS = re.compile(r"(<mo[^>]*>[^<)\]}|]*</mo>|<mrow>)<mo>−</mo>")
+# Chromium sets a stretchy bracket (\left( ... \right)) apart from what it encloses even where it
+# need not grow; around content no taller than a line it is set as a plain bracket.
+_FENCE = re.compile(r'<mrow><mo stretchy="true" fence="true" form="prefix">(.)</mo>((?:(?!<mrow>|</mrow>|<mfrac>|'
+                    r'<mtable|<munder|<mover|<msqrt).)*)<mo stretchy="true" fence="true" form="postfix">(.)</mo></mrow>')
+# A function name such as ln sits a thin space from the number or letter beside it, as TeX's \ln
+# does: 0.01 ln 0.75, not 0.01ln0.75 (none before an opening bracket, none inside a script).
+_FUNCTION = r"<mi>(?:ln|log|exp|tanh|sin|cos)</mi>"
+_SPACE_BEFORE = re.compile(rf"(?<=</m[ni]>)({_FUNCTION})")
+_SPACE_AFTER = re.compile(rf"(?<!<msub>)(?<!<msup>)(?<!<msubsup>)({_FUNCTION})(?=<m[ni][ >])")
+_THIN_SPACE = '<mspace width="0.1667em"/>'
+
 # What the converter leaves of LaTeX it does not know: a command, or an alignment mark outside a table.
 _LEFT_OVER = re.compile(r"\\|&(?!(lt|gt|amp);)")
 
@@ -37,6 +55,13 @@ def mathml(latex: str, display: bool = False) -> str:
     except Exception as exc:  # the converter raises its own exception types and plain ones alike
         raise RenderError(f"formula {latex!r} cannot be converted to MathML: {exc}") from None
     out = _REFERENCE.sub(_character, out).replace(_NAMESPACE, "", 1)
+    out = _OPENING.sub(r'<mo stretchy="false" form="prefix">\1</mo>', out)
+    out = _CLOSING.sub(r'<mo stretchy="false" form="postfix">\1</mo>', out)
+    out = _UNARY_MINUS.sub(r'\1<mo form="prefix">−</mo>', out)
+    out = _FENCE.sub(r'<mrow><mo stretchy="false" form="prefix">\1</mo>\2<mo stretchy="false" form="postfix">\3</mo></mrow>',
+                     out)
+    out = _SPACE_BEFORE.sub(_THIN_SPACE + r"\1", out)
+    out = _SPACE_AFTER.sub(r"\1" + _THIN_SPACE, out)
     if _LEFT_OVER.search(out):
         raise RenderError(f"formula {latex!r} leaves LaTeX in its MathML")
     return out
