@@ -65,12 +65,21 @@ def test_formulas_become_mathml_without_latex_left(latex):
     (r"0.5 \times (-0.2)", '<mo stretchy="false" form="prefix">(</mo><mo form="prefix">−</mo><mn>0.2</mn>'),
     (r"0.01 \ln 0.75", '<mn>0.01</mn><mspace width="0.1667em"/><mi>ln</mi><mspace width="0.1667em"/><mn>0.75</mn>'),
     (r"\ln(1 - o)", '<mi>ln</mi><mo stretchy="false" form="prefix">(</mo>'),
-    (r"\tanh^{2}(x)", "<msup><mi>tanh</mi><mrow><mn>2</mn></mrow></msup>"),  # a script keeps its two parts
+    (r"\tanh^{2}(x)", "<msup><mi>tanh</mi><mn>2</mn></msup>"),  # a script keeps its two parts
     (r"\tanh{\left(x \right)}", '<mo stretchy="false" form="prefix">(</mo><mi>x</mi><mo stretchy="false" form="postfix">)'),
     (r"\left(\frac{1}{2}\right)", '<mo stretchy="true" fence="true" form="prefix">('),  # grows around a fraction
 ])
 def test_signs_brackets_and_function_names_are_spaced_as_in_tex(latex, expected):
     assert expected in mathml(latex)
+
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"x", "<math><mi>x</mi></math>"),
+    (r"\left(a\right) \left(b\right)", "<math><mrow><mo"),  # two rows side by side stay rows
+    (r"a", "<math display=\"block\"><mi>a</mi></math>"),
+])
+def test_the_outer_row_goes_only_when_it_holds_the_whole_formula(latex, expected):
+    assert mathml(latex, display="block" in expected).startswith(expected)
 
 
 def test_text_with_math_escapes_the_text():

@@ -34,6 +34,10 @@ _SPACE_BEFORE = re.compile(rf"(?<=</m[ni]>)({_FUNCTION})")
 _SPACE_AFTER = re.compile(rf"(?<!<msub>)(?<!<msup>)(?<!<msubsup>)({_FUNCTION})(?=<m[ni][ >])")
 _THIN_SPACE = '<mspace width="0.1667em"/>'
 
+# A row of one token is the token itself; the row that wraps a whole formula is <math> itself, and
+# inline is <math>'s default display. Dropping them makes a page of twenty problems a fifth smaller.
+_SINGLE_TOKEN_ROW = re.compile(r"<mrow>(<(mi|mn)>[^<]*</\2>)</mrow>")
+_ROW_TAG = re.compile(r"<(/?)mrow>")
 # What the converter leaves of LaTeX it does not know: a command, or an alignment mark outside a table.
 _LEFT_OVER = re.compile(r"\\|&(?!(lt|gt|amp);)")
 
@@ -62,9 +66,27 @@ def mathml(latex: str, display: bool = False) -> str:
                      out)
     out = _SPACE_BEFORE.sub(_THIN_SPACE + r"\1", out)
     out = _SPACE_AFTER.sub(r"\1" + _THIN_SPACE, out)
+    out = _SINGLE_TOKEN_ROW.sub(r"\1", out)
+    out = _without_outer_row(out)
     if _LEFT_OVER.search(out):
         raise RenderError(f"formula {latex!r} leaves LaTeX in its MathML")
     return out
+
+
+def _without_outer_row(math: str) -> str:
+    """<math><mrow>...</mrow></math> as <math>...</math> when that one row holds the whole formula."""
+    head, _, body = math.partition(">")
+    head = head.replace(' display="inline"', "")
+    inner = body[:-len("</math>")]
+    if inner.startswith("<mrow>") and inner.endswith("</mrow>"):
+        depth = 0
+        for tag in _ROW_TAG.finditer(inner):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                if tag.end() == len(inner):
+                    inner = inner[len("<mrow>"):-len("</mrow>")]
+                break
+    return f"{head}>{inner}</math>"
 
 
 def text_with_math(text: str) -> str:

@@ -115,7 +115,7 @@
     return shown;
   }
 
-  document.querySelectorAll("form.question").forEach(function (form) {
+  function setUp(form) {
     const label = form.dataset.label;
     const q = questions.get(label);
     const input = form.querySelector("input");
@@ -146,23 +146,41 @@
       showVerdict(form, judge(q, saved.value));
     }
     revealSteps(form, Number(state.steps[label]) || 0);
-  });
+  }
 
   // ------------------------------------------------------------------ one problem at a time
 
-  const sections = Array.from(document.querySelectorAll("section.problem"));
+  // The first problem is in the page; each later one is taken out of its template when first shown.
+  const main = document.querySelector("main");
+  const count = data.problems.length;
+  const sections = [document.querySelector("section.problem")];
   const prev = document.querySelector(".pager .prev");
   const next = document.querySelector(".pager .next");
   const where = document.querySelector(".pager .where");
 
+  function section(n) {
+    if (!sections[n]) {
+      const template = main.querySelector('template.later[data-number="' + (n + 1) + '"]');
+      const s = template.content.firstElementChild;
+      main.insertBefore(document.importNode(template.content, true), template);
+      sections[n] = main.querySelector("#" + s.id);
+      template.remove();
+      sections[n].querySelectorAll("form.question").forEach(setUp);
+    }
+    return sections[n];
+  }
+
+  sections[0].querySelectorAll("form.question").forEach(setUp);
+
   function showProblem(n, focus) {
-    const current = Math.max(0, Math.min(sections.length - 1, n));
-    sections.forEach(function (s, i) { s.hidden = i !== current; });
+    const current = Math.max(0, Math.min(count - 1, n));
+    const shown = section(current);
+    sections.forEach(function (s, i) { if (s) s.hidden = i !== current; });
     prev.disabled = current === 0;
-    next.disabled = current === sections.length - 1;
-    where.textContent = "Problem " + (current + 1) + " of " + sections.length;
+    next.disabled = current === count - 1;
+    where.textContent = "Problem " + (current + 1) + " of " + count;
     state.problem = current;
-    if (focus) sections[current].querySelector("h2").focus();
+    if (focus) shown.querySelector("h2").focus();
     return current;
   }
 
