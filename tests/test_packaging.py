@@ -39,3 +39,12 @@ def test_wheel_installs_and_runs_from_another_directory(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert (elsewhere / "out" / "reference.md").read_bytes() == (ROOT / "output" / "reference.md").read_bytes()
+
+    # The web page's style sheet, script and templates are in the wheel too.
+    done = subprocess.run(
+        [env_dir / "bin" / "worksheet", "practice", "--seed", "3", "--format", "html", "--out", "page"],
+        cwd=elsewhere, capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    page = (elsewhere / "page" / "practice.html").read_text(encoding="utf-8")
+    assert "<style>:root {" in page and '<script>"use strict";' in page
