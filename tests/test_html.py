@@ -228,4 +228,5 @@ def test_the_walkthrough_page_has_every_section_and_link(tmp_path, name):
     assert links and all(link in ids for link in links)
     assert tree.xpath("//details/summary/h3") and tree.xpath("//svg[@role='img']")
     assert not tree.xpath("//script") and "merror" not in text
+    assert "[^" not in text and (tree.xpath("//section[@class='footnotes']//li") or "[^" not in markdown)
     assert text.count("<math") == len(re.findall(r"\$\$.+?\$\$|\$[^$\n]+\$", re.sub(r"```.*?```", "", markdown, flags=re.S), re.S))

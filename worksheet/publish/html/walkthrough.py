@@ -16,6 +16,10 @@ _FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
 # Inline code spans stay as written; display math ($$...$$, over lines too) before inline ($...$).
 _MATH = re.compile(r"(`[^`\n]*`)|\$\$(.+?)\$\$|(?<!\\)\$([^$\n]+?)(?<!\\)\$", re.S)
 _PLACEHOLDER = re.compile(r"MATHREF(\d+)X")
+# GitHub's footnotes: `[^name]` in the text, `[^name]: text` on a line of its own.
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]*(.*)\n?", re.M)
+_FOOTNOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
+_FOOTNOTE_PLACEHOLDER = re.compile(r"FOOTREF(\d+)X")
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.I)
 
 
@@ -40,9 +44,49 @@ def _protect_math(markdown: str) -> tuple[str, list[tuple[str, bool]]]:
     return "".join(out), formulas
 
 
+def _take_footnotes(source: str) -> tuple[str, dict[str, str], list[str]]:
+    """The Markdown without its footnote definitions and with each reference a placeholder; the
+    definitions by name, and the name of each reference in placeholder order."""
+    definitions = {m.group(1): m.group(2) for m in _FOOTNOTE_DEFINITION.finditer(source)}
+    source = _FOOTNOTE_DEFINITION.sub("", source)
+    references: list[str] = []
+
+    def swap(m: re.Match) -> str:
+        if m.group(1) not in definitions:
+            return m.group(0)
+        references.append(m.group(1))
+        return f"FOOTREF{len(references) - 1}X"
+
+    return _FOOTNOTE_REFERENCE.sub(swap, source), definitions, references
+
+
+def _with_footnotes(html: str, md, definitions: dict[str, str], references: list[str]) -> str:
+    """Each reference as a numbered link (numbered by first use, as GitHub does), and the notes at
+    the end, each with a link back to its first reference."""
+    numbers: dict[str, int] = {}
+    for name in references:
+        numbers.setdefault(name, len(numbers) + 1)
+    slug = {name: github_slug(name) or str(numbers[name]) for name in numbers}
+    seen: dict[str, int] = {}
+
+    def link(m: re.Match) -> str:
+        name = references[int(m.group(1))]
+        seen[name] = seen.get(name, 0) + 1
+        ref_id = f"fnref-{slug[name]}" + ("" if seen[name] == 1 else f"-{seen[name]}")
+        return f'<sup class="fn"><a href="#fn-{slug[name]}" id="{ref_id}">{numbers[name]}</a></sup>'
+
+    html = _FOOTNOTE_PLACEHOLDER.sub(link, html)
+    if not numbers:
+        return html
+    notes = "".join(f'<li id="fn-{slug[name]}">{md.renderInline(definitions[name])} '
+                    f'<a href="#fnref-{slug[name]}" aria-label="Back to the text">↩</a></li>\n' for name in numbers)
+    return f'{html}<section class="footnotes" aria-label="Footnotes">\n<ol>\n{notes}</ol>\n</section>\n'
+
+
 def _parser(svg: str):
-    """CommonMark with tables. Raw HTML in the Markdown prints as text, except the line breaks
-    the walkthrough's table cells use; a `mermaid` fence becomes the SVG drawing of the network."""
+    """CommonMark with tables, each in a box of its own that scrolls sideways. Raw HTML in the
+    Markdown prints as text, except the line breaks the walkthrough's table cells use; a `mermaid`
+    fence becomes the SVG drawing of the network."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
@@ -60,6 +104,14 @@ def _parser(svg: str):
             return f'<figure class="drawing">{svg}</figure>\n'
         return default_fence(tokens, idx, options, env)
 
+    def table_open(renderer, tokens, idx, options, env):
+        return '<div class="scroll">\n<table>\n'  # a wide table scrolls by itself on a phone
+
+    def table_close(renderer, tokens, idx, options, env):
+        return "</table>\n</div>\n"
+
+    md.add_render_rule("table_open", table_open)
+    md.add_render_rule("table_close", table_close)
     md.add_render_rule("html_inline", html_inline)
     md.add_render_rule("html_block", html_block)
     md.add_render_rule("fence", fence)
@@ -74,8 +126,9 @@ def _slug_source(text: str, formulas: list[tuple[str, bool]]) -> str:
 
 def _body(markdown: str, svg: str) -> str:
     """The Markdown as HTML: headings with GitHub's anchors (the table of contents links to them),
-    each third-level section collapsible, formulas as MathML."""
+    each third-level section collapsible, footnotes numbered, formulas as MathML."""
     source, formulas = _protect_math(markdown)
+    source, definitions, references = _take_footnotes(source)
     md = _parser(svg)
     env: dict = {}
     tokens = md.parse(source, env)
@@ -109,7 +162,7 @@ def _body(markdown: str, svg: str) -> str:
             parts.append(md.renderer.render(tokens[a:b], md.options, env))
     if open_details:
         parts.append("</details>\n")
-    html = "".join(parts)
+    html = _with_footnotes("".join(parts), md, definitions, references)
     return _PLACEHOLDER.sub(lambda m: mathml(*formulas[int(m.group(1))]), html)
 
 
