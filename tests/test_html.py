@@ -146,6 +146,16 @@ def test_a_title_is_text_and_runs_nothing(tmp_path):
     assert "&lt;/title&gt;&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in text
 
 
+def test_a_walkthrough_title_is_text_too(tmp_path):
+    from htmlpages import options
+
+    opts, _ = options("tanh-3-4-2", 5, title='<script>alert("x")</script> & <b>W</b>')
+    api.generate(opts, None, ("html",), tmp_path)
+    text = (tmp_path / "walkthrough.html").read_text(encoding="utf-8")
+    assert "<script" not in text and "<b>" not in text
+    assert "<title>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;W&lt;/b&gt;</title>" in text
+
+
 def test_known_mistakes_are_the_sequential_pass_of_the_calculator():
     sheet = api.load_sheet(*_sheet_args("tanh-3-4-2", "hidden"))
     found = 0

@@ -160,9 +160,11 @@ def test_steps_reveal_in_order_and_the_solution_at_once(browser, tmp_path):
         count = items.count()
         assert count == 4
         for shown in range(1, count + 1):
-            form.locator(".next-step").click()
+            form.locator(".next-step").press("Enter")
             assert [items.nth(k).is_visible() for k in range(count)] == [k < shown for k in range(count)]
         assert form.locator(".next-step").is_disabled()
+        # The button that disabled itself hands the keyboard to the steps it revealed.
+        assert page.evaluate("document.activeElement.className") == "steps"
         other = next(f for f in forms if f != form)
         other.locator(".all-steps").click()
         assert all(li.is_visible() for li in other.locator(".steps li").all())

@@ -74,7 +74,6 @@ def _problem(record: dict, problem) -> tuple[dict, dict]:
     shown_data = {
         "number": record["number"],
         "level_title": record["level_title"],
-        "seed": trace.spec.seed,
         "svg": Markup(network_svg(trace.spec, trace.values, network_caption(trace.spec))),
         "layers_text": record["layers_text"],
         "activations": [{"layer": a["layer"], "title": a["title"], "formula": Markup(mathml(a["formula"]))}

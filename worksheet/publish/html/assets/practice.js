@@ -110,8 +110,10 @@
     const shown = Math.min(count, items.length);
     items.forEach(function (li, n) { li.hidden = n >= shown; });
     const done = shown >= items.length;
-    form.querySelector(".next-step").disabled = done;
-    form.querySelector(".all-steps").disabled = done;
+    const buttons = [form.querySelector(".next-step"), form.querySelector(".all-steps")];
+    // A button that disables itself would drop the keyboard's place: it moves to the steps.
+    if (done && buttons.indexOf(document.activeElement) >= 0) form.querySelector(".steps").focus();
+    buttons.forEach(function (b) { b.disabled = done; });
     return shown;
   }
 
