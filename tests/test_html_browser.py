@@ -128,7 +128,8 @@ def test_answers_are_checked_with_the_keys_tolerance(browser, tmp_path, name, le
                 assert {v[0] for v in verdicts(page, q["label"], [text(x) for x in outside])} == {"not-yet"}
                 for m in q["mistakes"]:
                     wrong, wrong_tol = Decimal(m["value"]), Decimal(m["tol"])
-                    said = verdicts(page, q["label"], [m["value"], text(wrong + wrong_tol), m["value"].replace(".", ",")])
+                    tries = [m["value"], text(wrong + wrong_tol), m["value"].replace(".", ",")]
+                    said = verdicts(page, q["label"], tries)
                     assert said == [("not-yet", m["message"])] * 3
                     mistakes_seen += 1
             # Every formula of the problem, its worked steps shown, laid out as MathML.

@@ -128,7 +128,9 @@ FullSolutions = Annotated[
     bool, typer.Option("--full-solutions", help="Append each problem's complete walkthrough to the key.")
 ]
 SheetFormat = Annotated[
-    Optional[str], typer.Option("--format", help="Comma list of md, tex, pdf, json (the key's answers), html (practice only: a page that checks answers).")
+    Optional[str],
+    typer.Option("--format", help="Comma list of md, tex, pdf, json (the key's answers), html (practice only: "
+                 "a page that checks answers)."),
 ]
 Roster = Annotated[
     Optional[Path],

@@ -25,8 +25,10 @@ _CLOSING = re.compile(r'<mo stretchy="false">([)\]}])</mo>')
 _UNARY_MINUS = re.compile(r"(<mo[^>]*>[^<)\]}|]*</mo>|<mrow>)<mo>−</mo>")
 # Chromium sets a stretchy bracket (\left( ... \right)) apart from what it encloses even where it
 # need not grow; around content no taller than a line it is set as a plain bracket.
-_FENCE = re.compile(r'<mrow><mo stretchy="true" fence="true" form="prefix">(.)</mo>((?:(?!<mrow>|</mrow>|<mfrac>|'
-                    r'<mtable|<munder|<mover|<msqrt).)*)<mo stretchy="true" fence="true" form="postfix">(.)</mo></mrow>')
+_FENCE = re.compile(r'<mrow><mo stretchy="true" fence="true" form="prefix">(.)</mo>'
+                    r"((?:(?!<mrow>|</mrow>|<mfrac>|<mtable|<munder|<mover|<msqrt).)*)"
+                    r'<mo stretchy="true" fence="true" form="postfix">(.)</mo></mrow>')
+_PLAIN_FENCE = r'<mrow><mo stretchy="false" form="prefix">\1</mo>\2<mo stretchy="false" form="postfix">\3</mo></mrow>'
 # A function name such as ln sits a thin space from the number or letter beside it, as TeX's \ln
 # does: 0.01 ln 0.75, not 0.01ln0.75 (none before an opening bracket, none inside a script).
 _FUNCTION = r"<mi>(?:ln|log|exp|tanh|sin|cos)</mi>"
@@ -62,8 +64,7 @@ def mathml(latex: str, display: bool = False) -> str:
     out = _OPENING.sub(r'<mo stretchy="false" form="prefix">\1</mo>', out)
     out = _CLOSING.sub(r'<mo stretchy="false" form="postfix">\1</mo>', out)
     out = _UNARY_MINUS.sub(r'\1<mo form="prefix">−</mo>', out)
-    out = _FENCE.sub(r'<mrow><mo stretchy="false" form="prefix">\1</mo>\2<mo stretchy="false" form="postfix">\3</mo></mrow>',
-                     out)
+    out = _FENCE.sub(_PLAIN_FENCE, out)
     out = _SPACE_BEFORE.sub(_THIN_SPACE + r"\1", out)
     out = _SPACE_AFTER.sub(r"\1" + _THIN_SPACE, out)
     out = _SINGLE_TOKEN_ROW.sub(r"\1", out)

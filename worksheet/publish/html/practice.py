@@ -52,7 +52,8 @@ def known_mistakes(trace, answers: tuple[Answer, ...]) -> list[list[dict[str, st
 def _answer_line(answer: dict) -> str:
     if answer["exact"]:
         return f"Answer: {answer['value']} (tolerance ±{answer['tolerance']})."
-    return f"Answer: {answer['value']}; accepted {answer['low']} to {answer['high']} (tolerance ±{answer['tolerance']})."
+    return (f"Answer: {answer['value']}; accepted {answer['low']} to {answer['high']} "
+            f"(tolerance ±{answer['tolerance']}).")
 
 
 def _question(q: dict, mistakes: list[dict[str, str]]) -> dict:
@@ -64,6 +65,21 @@ def _question(q: dict, mistakes: list[dict[str, str]]) -> dict:
         "steps": [Markup(mathml(line, display=True)) for line in answer["work"]],
         "answer": _answer_line(answer),
         "messages": [*MESSAGES.values(), *(m["message"] for m in mistakes)],
+    }
+
+
+def _given(entry: dict) -> Markup:
+    """A weight or bias as the sheet gives it: w_1 = 0.15."""
+    return Markup(mathml(f"{entry['sym']} = {entry['value']}"))
+
+
+def _weights(table: dict) -> dict:
+    """One weight layer's table, every symbol and value as MathML."""
+    return {
+        "from": table["from"], "to": table["to"],
+        "src": [Markup(mathml(s)) for s in table["src"]],
+        "rows": [{"dst": Markup(mathml(r["dst"])), "cells": [_given(c) for c in r["cells"]],
+                  "bias": None if r["bias"] is None else _given(r["bias"])} for r in table["rows"]],
     }
 
 
@@ -90,14 +106,7 @@ def _problem(record: dict, problem) -> tuple[dict, dict]:
         "inputs": [{"label": Markup(mathml(x["label"])), "value": x["value"]} for x in record["inputs"]],
         "targets": [{"label": Markup(mathml(t["label"])), "sym": Markup(mathml(t["sym"])), "value": t["value"]}
                     for t in record["targets"]],
-        "weights": [{
-            "from": w["from"], "to": w["to"],
-            "src": [Markup(mathml(s)) for s in w["src"]],
-            "rows": [{"dst": Markup(mathml(r["dst"])),
-                      "cells": [Markup(mathml(f"{c['sym']} = {c['value']}")) for c in r["cells"]],
-                      "bias": None if r["bias"] is None else Markup(mathml(f"{r['bias']['sym']} = {r['bias']['value']}"))}
-                     for r in w["rows"]],
-        } for w in record["weights"]],
+        "weights": [_weights(w) for w in record["weights"]],
         "carried": record["carried"],
         "precision": record["precision"],
         "tiny": record["tiny"],
