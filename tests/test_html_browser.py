@@ -7,6 +7,7 @@ pytest's temporary directory, for a person to look at."""
 from __future__ import annotations
 
 import contextlib
+import random
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -138,6 +139,25 @@ def test_answers_are_checked_with_the_keys_tolerance(browser, tmp_path, name, le
             assert not math_laid_out(page, f"#problem-{n}")
         if level in ("hidden", "full"):
             assert mistakes_seen  # the stale-weights pass changes the hidden layer's answers
+
+
+def test_the_pages_arithmetic_is_exact_decimal_arithmetic(browser, tmp_path):
+    """Hundreds of answers around each window's edges, in every spelling a student may use, judged
+    by the page as Python's Decimal judges them."""
+    rng = random.Random(16)
+    with opened(browser, practice_page(tmp_path, "softmax-ce", "full", problems=1)) as page:
+        for q in data(page)["problems"][0]["questions"]:
+            value, tol = Decimal(q["value"]), Decimal(q["tol"])
+            unit = tol / 5
+            numbers = [value + tol * sign + unit * Decimal(rng.randint(-3, 3)) / 10 ** rng.randint(0, 3)
+                       for sign in (-1, 1) for _ in range(40)]
+            spellings = []
+            for x in numbers:
+                t = text(x)
+                spellings.append(rng.choice([t, t.replace(".", ","), f"{x:E}", " " + t + " ",
+                                             t.replace("-", "\u2212"), ("+" + t) if x >= 0 else t]))
+            expected = [("right" if abs(x - value) <= tol else "not-yet") for x in numbers]
+            assert [v[0] for v in verdicts(page, q["label"], spellings)] == expected
 
 
 def test_notes_for_empty_and_unreadable_answers(browser, tmp_path):
