@@ -72,7 +72,8 @@ def render_documents(trace, formats: tuple[str, ...], stem: str, extra: dict | N
 
             contrast = calculate(replace(trace.spec, update_order="simultaneous"), trace.values)
         ctx = walkthrough_context(trace, contrast=contrast, **(extra or {}))
-        markdown = render_markdown("walkthrough.md.j2", ctx)
+        # The web page is the walkthrough's Markdown rendered as HTML.
+        markdown = render_markdown("walkthrough.md.j2", ctx) if {"md", "html"} & set(formats) else None
         if "md" in formats:
             files[f"{stem}.md"] = markdown
         if "html" in formats:
