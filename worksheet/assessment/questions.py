@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..engine.calculator import Trace
-from ..errors import SpecError
-from ..engine.intervals import Iv, StepRange
-from ..documents.numbers import fmt, fmt_difference, fmt_given, places_of, round_decimal_places, parse_shown
+from ..documents.numbers import fmt, fmt_difference, fmt_given, parse_shown
+from ..engine.calculator import StepTrace, Trace
+from ..engine.intervals import Iv
+from ..engine.losses import get_loss
+from ..engine.rounding import round_decimal_places
 from ..engine.sampling import Stream
+from ..errors import SpecError
 
 LEVELS = ("forward", "loss", "output", "hidden", "full")
 
@@ -61,8 +63,8 @@ class Answer:
 
 
 def _lookup(step, q: Quantity):
-    """Quantity q in a step's record: a StepTrace (values) or a StepRange (intervals), which
-    share their field names."""
+    """Quantity q in a step's record: of values (the trace) or of intervals (ranges() of the
+    trace), which have the same shape."""
     if q.kind == "E_k":
         return step.loss.terms[q.j]
     if q.kind == "E":
@@ -79,15 +81,18 @@ def value_of(trace: Trace, q: Quantity) -> float:
     return _lookup(trace.first, q)
 
 
-def range_of(ranges: StepRange, q: Quantity) -> Iv:
+def range_of(ranges: StepTrace, q: Quantity) -> Iv:
     return _lookup(ranges, q)
 
 
 def shown(trace: Trace, q: Quantity) -> str:
     """The value as the key shows it: the precision's decimals (tiny values with 3 significant
     digits); a new parameter w - eta*g with every digit of the rounded step eta*g."""
+    return _shown(trace, q, value_of(trace, q))
+
+
+def _shown(trace: Trace, q: Quantity, x: float) -> str:
     p = trace.spec.precision
-    x = value_of(trace, q)
     layer = trace.first.layers[q.l - 1] if q.l else None
     if q.kind == "W_new":
         return fmt_difference(x, [fmt_given(layer.W[q.j][q.i]), fmt(layer.step_W[q.j][q.i], p)], p)
@@ -103,7 +108,7 @@ def tolerance(text: str, iv: Iv) -> tuple[int, Decimal, str, str]:
     every answer within k*u + u/2 of p is right: for k = 0, the rounded value itself or more digits
     of it. Returns k, the tolerance, and the smallest and largest answers accepted at p's digits."""
     p = parse_shown(text)
-    places = places_of(text)
+    places = max(0, -p.as_tuple().exponent)  # of the text
     u = Decimal(1).scaleb(-places)
     lo = round_decimal_places(iv.lo, places)
     hi = round_decimal_places(iv.hi, places)
@@ -111,11 +116,12 @@ def tolerance(text: str, iv: Iv) -> tuple[int, Decimal, str, str]:
     return k, k * u + u / 2, format((p - k * u).quantize(u), "f"), format((p + k * u).quantize(u), "f")
 
 
-def answer(trace: Trace, ranges: StepRange, q: Quantity) -> Answer:
-    text = shown(trace, q)
+def answer(trace: Trace, ranges: StepTrace, q: Quantity) -> Answer:
+    value = value_of(trace, q)
+    text = _shown(trace, q, value)
     iv = range_of(ranges, q)
     k, tol, low, high = tolerance(text, iv)
-    return Answer(quantity=q, value=value_of(trace, q), text=text, tolerance=tol, low=low, high=high,
+    return Answer(quantity=q, value=value, text=text, tolerance=tol, low=low, high=high,
                   units=k, interval=iv)
 
 
@@ -188,7 +194,7 @@ def choose(spec, level: str, stream: Stream, ok) -> list[Quantity] | None:
                 c.pick([Quantity("E_k", 0, k) for k in range(out)])
             c.pick([Quantity("E")])
         if level == "output":
-            if spec.loss in ("half_sse", "mse"):
+            if get_loss(spec.loss).derivative_asked:
                 c.pick([Quantity("dE_do", L, k) for k in range(out)])
             first = c.pick([Quantity("delta", L, k) for k in range(out)])
             if out > 1:

@@ -1,68 +1,17 @@
-"""The one number formatter: rounding rule, display digits, signs and LaTeX operand forms."""
+"""The one number formatter: display digits, signs and LaTeX operand forms, after the engine's rounding rule."""
 
 from __future__ import annotations
 
-import math
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal
 
-# Tiny values keep at least this many significant digits, as the reference document
-# prints the hidden gradient 0.000188 rather than 0.00019.
-MIN_SIGNIFICANT = 3
-
-
-def to_decimal(x: float | Decimal | int) -> Decimal:
-    """The decimal value of a number: floats by their shortest round-tripping repr."""
-    if isinstance(x, Decimal):
-        return x
-    if isinstance(x, int):
-        return Decimal(x)
-    if not math.isfinite(x):
-        raise ValueError(f"cannot format {x!r}")
-    return Decimal(repr(float(x)))
-
-
-def decimals_for(x: float | Decimal, precision: int) -> int:
-    """Decimal places shown for x: `precision`, or more so that a tiny value (below 0.1) keeps
-    3 significant digits."""
-    d = to_decimal(x)
-    if d == 0:
-        return precision
-    leading = d.copy_abs().adjusted()  # exponent of the leading digit
-    if leading >= -1:  # 0.1 and above is not tiny: 0.47 at precision 2 stays 0.47
-        return precision
-    return max(precision, MIN_SIGNIFICANT - 1 - leading)
-
-
-def _quantize(d: Decimal, places: int) -> Decimal:
-    # quantize must hold every digit of its result within the context precision (28 digits by
-    # default): 1e30 to 5 decimals needs 36 and would raise InvalidOperation.
-    with localcontext() as ctx:
-        ctx.prec = max(ctx.prec, d.adjusted() + places + 2)
-        return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-def round_decimal(x: float | Decimal, precision: int) -> Decimal:
-    """Round half away from zero on the decimal value, to the display digits of x."""
-    d = to_decimal(x)
-    places = decimals_for(d, precision)
-    rounded = _quantize(d, places)
-    if rounded == 0:
-        return Decimal(0).quantize(Decimal(1).scaleb(-precision))
-    # Rounding can carry into a new leading digit (0.0009996 -> 0.001000): keep 3 significant.
-    again = decimals_for(rounded, precision)
-    if again < places:
-        rounded = _quantize(d, again)
-    return rounded
-
-
-def round_decimal_places(x: float | Decimal, places: int) -> Decimal:
-    """Round half away from zero to a fixed number of decimal places."""
-    return to_decimal(x).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-def round_value(x: float | Decimal, precision: int) -> float:
-    """The displayed value of x as a float: what carried rounding uses in the next step."""
-    return float(round_decimal(x, precision))
+from ..engine.rounding import (  # noqa: F401 (the rounding rule, importable from here too)
+    MIN_SIGNIFICANT,
+    decimals_for,
+    round_decimal,
+    round_decimal_places,
+    round_value,
+    to_decimal,
+)
 
 
 def fmt(x: float | Decimal, precision: int) -> str:

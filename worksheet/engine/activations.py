@@ -1,9 +1,10 @@
-"""Registry of activation functions: numeric form, SymPy definition, derivative and LaTeX."""
+"""Registry of activation functions: numeric form, hand forms, SymPy definition, derivative and LaTeX."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from typing import Callable
 
@@ -18,11 +19,56 @@ def sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
+def log_sigmoid(z: float) -> float:
+    """ln sigma(z) without overflow or log(0): -softplus(-z)."""
+    return -math.log1p(math.exp(-z)) if z >= 0 else z - math.log1p(math.exp(z))
+
+
+def log_softmax(z: list) -> list:
+    """ln o_k = z_k - m - ln(sum of e^{z - m}), always about m = max(z) whatever shift the display
+    used, and with log1p: a loss near 0 is then -log1p(tiny), not a difference of large numbers."""
+    top = max(z)
+    k_top = z.index(top)
+    lse = math.log1p(math.fsum(math.exp(x - top) for k, x in enumerate(z) if k != k_top))
+    return [x - top - lse for x in z]
+
+
+def log_softmax_complement(z: list, o: list, log_o: list) -> list:
+    """ln(1 - o_k): log1p(-o_k) while o_k < 1/2; above, ln(sum of the other e^{z_m}) - ln(sum of
+    all) = ln(sum of the others) - z_k + ln o_k, from z: 1 - o_k itself rounds to 0 where o_k is
+    within 1e-16 of 1."""
+    out = []
+    for k, x in enumerate(o):
+        if x < 0.5:
+            out.append(math.log1p(-x))
+            continue
+        rest = [y for m, y in enumerate(z) if m != k]
+        top = max(rest)
+        out.append(top + math.log(math.fsum(math.exp(y - top) for y in rest)) - z[k] + log_o[k])
+    return out
+
+
 @dataclass(frozen=True)
 class Activation:
-    """One activation. `value(z, slope)` and `derivative(z, a, slope)` are numeric;
-    `sympy_value(x, slope)` is the definition the derivative and its LaTeX come from, and
-    `sympy_derivative(x, a, slope)` the textbook form of f'(x) in terms of the output a = f(x)."""
+    """One activation. `value(z, slope)` and `derivative(z, a, slope)` are numeric (doubles,
+    decimals, or the endpoints of an interval); `sympy_value(x, slope)` is the definition the
+    derivative and its LaTeX come from, and `sympy_derivative(x, a, slope)` the textbook form of
+    f'(x) in terms of the output a = f(x).
+
+    `forward(ops, z, slope, l)` is the layer as a hand computation writes it, in the number
+    backend `ops` of the calculator: it returns the outputs, the exponentials written on the way
+    (or None), the shift subtracted before exponentiating and the sum of the exponentials.
+
+    `derivative_from` says what a hand computation writes f'(z) from: "output" (a polynomial in
+    a = f(z), such as a(1 - a) or 1 - a^2, extreme at its ends or at `turning_points`), "input"
+    (a step function of z), or "jacobian" (the layer's Jacobian, `jacobian(ops, a)`).
+    `log_output(z)` and `log_complement(z, o, ln o)` give ln o and ln(1 - o) from z where that is
+    better conditioned than the logarithm of o.
+
+    For drawing problems: `targets` is the kind of target an output layer of it can reach
+    ("one_hot", "near_0_or_1", "signed", "positive"); `kink_at_zero` marks a piecewise-linear
+    function whose derivative jumps at z = 0 (undefined there, and small or 0 below);
+    `min_width` is the fewest neurons of a layer of it."""
 
     name: str
     title: str
@@ -33,11 +79,100 @@ class Activation:
     sympy_derivative: Callable
     derivative_latex: str  # f'(x) in terms of the function's own output, as the reference writes it
     output_range: tuple[float, float]  # open interval the outputs lie in
+    forward: Callable
+    derivative_from: str = "input"
+    turning_points: tuple[Decimal, ...] = ()
+    jacobian: Callable | None = None
+    log_output: Callable[[list], list] | None = None
+    log_complement: Callable[[list, list, list], list] | None = None
+    targets: str = "positive"
+    kink_at_zero: bool = False
+    min_width: int = 1
     # One-line forms for inline math in tables, where GitHub would drop the \\ of a cases block.
     inline_value: str | None = None
     inline_derivative: str | None = None
     elementwise: bool = True
     output_only: bool = False
+
+    def written_derivative(self, ops, z, a, slope):
+        """f'(z) of one neuron in the backend `ops`, from what a hand computation writes it from."""
+        if self.derivative_from == "output":
+            return ops.turning(lambda v: self.derivative(z, v, slope), a, self.turning_points)
+        return ops.increasing(lambda v: self.derivative(v, a, slope), z)
+
+
+# ---------------------------------------------------------------- hand forms of the layers
+
+
+def _sigmoid_forward(ops, z: list, slope, l: int):
+    """The calculator writes e^{-z} and takes 1 / (1 + e^{-z}); a student may as well write e^{z}
+    and take e^{z} / (1 + e^{z}), increasing in e^{z}. Exact mode takes the stable closed form."""
+    e = [ops.shown_exp(-x) for x in z]
+    ops.check("e^{-net} of neuron", e)
+    a = [
+        ops.r(ops.either(
+            lambda: sigmoid(x),
+            lambda: 1 / (1 + ex),
+            lambda: ops.increasing(lambda u: u / (1 + u), ops.r(ops.exp(x)), slack=True),
+        ))
+        for x, ex in zip(z, e)
+    ]
+    return a, e, None, None
+
+
+def _tanh_forward(ops, z: list, slope, l: int):
+    """The tanh key of a calculator, or (e^{2z} - 1) / (e^{2z} + 1) with e^{2z} written down."""
+    a = [
+        ops.r(ops.either(
+            lambda: math.tanh(x),
+            lambda: ops.tanh(x),
+            lambda: ops.increasing(lambda u: (u - 1) / (u + 1), ops.r(ops.exp(x * 2)), slack=True),
+        ))
+        for x in z
+    ]
+    return a, None, None, None
+
+
+def _piecewise_forward(value):
+    """A piecewise-linear activation, increasing in z: its value, written."""
+
+    def forward(ops, z: list, slope, l: int):
+        return [ops.r(ops.increasing(lambda v: value(v, slope), x)) for x in z], None, None, None
+
+    return forward
+
+
+def _softmax_forward(ops, z: list, slope, l: int):
+    """e_k = e^{z_k - shift} written down, o_k = e_k / (sum of e): increasing in e_k and
+    decreasing in the others."""
+    shift = ops.exp_shift(l, z)
+    e = [ops.r(ops.exp(x - shift)) for x in z]
+    s = ops.total(e)
+    return [ops.r(ops.share(k, e, s)) for k in range(len(e))], e, shift, s
+
+
+def _softmax_jacobian(ops, a: list) -> list:
+    """da_k/dz_j = a_k (1[k = j] - a_j): a_k(1 - a_k) on the diagonal."""
+    return [
+        [ops.r(ops.turning(lambda v: v * (1 - v), a[k], (_HALF,)) if k == j else a[k] * (0 - a[j]))
+         for j in range(len(a))]
+        for k in range(len(a))
+    ]
+
+
+_HALF = Decimal("0.5")
+
+
+def _relu(z, slope):
+    return z if z > 0 else 0 * z
+
+
+def _leaky_relu(z, slope):
+    return z if z > 0 else slope * z
+
+
+def _identity(z, slope):
+    return z
 
 
 def _sympy():
@@ -69,6 +204,12 @@ ACTIVATIONS: dict[str, Activation] = {
             sympy_derivative=lambda x, a, s: a * (1 - a),
             derivative_latex=r"\sigma(x) \cdot (1 - \sigma(x))",
             output_range=(0.0, 1.0),
+            forward=_sigmoid_forward,
+            derivative_from="output",
+            turning_points=(_HALF,),
+            log_output=lambda z: [log_sigmoid(x) for x in z],
+            log_complement=lambda z, o, log_o: [log_sigmoid(-x) for x in z],
+            targets="near_0_or_1",
         ),
         Activation(
             name="tanh",
@@ -80,18 +221,24 @@ ACTIVATIONS: dict[str, Activation] = {
             sympy_derivative=lambda x, a, s: 1 - a**2,
             derivative_latex=r"1 - \tanh^2(x)",
             output_range=(-1.0, 1.0),
+            forward=_tanh_forward,
+            derivative_from="output",
+            turning_points=(Decimal(0),),
+            targets="signed",
         ),
         Activation(
             name="relu",
             title="ReLU",
             symbol=r"\mathrm{ReLU}",
-            value=lambda z, s: z if z > 0 else 0 * z,
+            value=_relu,
             # The derivative at exactly 0 is taken as 0, the convention of PyTorch and TensorFlow.
             derivative=lambda z, a, s: 1 if z > 0 else 0,
             sympy_value=_piecewise_relu,
             sympy_derivative=lambda x, a, s: _sympy().Piecewise((1, x > 0), (0, True)),
             derivative_latex=r"\begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}",
             output_range=(0.0, math.inf),
+            forward=_piecewise_forward(_relu),
+            kink_at_zero=True,
             inline_value=r"\max(0, x)",
             inline_derivative=r"\mathbb{1}[x > 0]",
         ),
@@ -99,12 +246,14 @@ ACTIVATIONS: dict[str, Activation] = {
             name="leaky_relu",
             title="Leaky ReLU",
             symbol=r"\mathrm{LReLU}",
-            value=lambda z, s: z if z > 0 else s * z,
+            value=_leaky_relu,
             derivative=lambda z, a, s: 1 if z > 0 else s,
             sympy_value=_piecewise_leaky,
             sympy_derivative=lambda x, a, s: _sympy().Piecewise((1, x > 0), (s, True)),
             derivative_latex=r"\begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases}",
             output_range=(-math.inf, math.inf),
+            forward=_piecewise_forward(_leaky_relu),
+            kink_at_zero=True,
             inline_value=r"\max(\alpha x, x)",
             inline_derivative=r"\mathbb{1}[x > 0] + \alpha \cdot \mathbb{1}[x \le 0]",
         ),
@@ -112,12 +261,13 @@ ACTIVATIONS: dict[str, Activation] = {
             name="linear",
             title="Linear (identity)",
             symbol=r"\mathrm{id}",
-            value=lambda z, s: z,
+            value=_identity,
             derivative=lambda z, a, s: 1,
             sympy_value=lambda x, s: x,
             sympy_derivative=lambda x, a, s: _sympy().Integer(1),
             derivative_latex="1",
             output_range=(-math.inf, math.inf),
+            forward=_piecewise_forward(_identity),
         ),
         Activation(
             name="softmax",
@@ -131,6 +281,13 @@ ACTIVATIONS: dict[str, Activation] = {
             sympy_derivative=lambda x, a, s: None,
             derivative_latex=r"a_k(\mathbb{1}[k=j] - a_j)",
             output_range=(0.0, 1.0),
+            forward=_softmax_forward,
+            derivative_from="jacobian",
+            jacobian=_softmax_jacobian,
+            log_output=log_softmax,
+            log_complement=log_softmax_complement,
+            targets="one_hot",
+            min_width=2,
             elementwise=False,
             output_only=True,
         ),

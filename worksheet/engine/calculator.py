@@ -1,4 +1,8 @@
-"""Numbers only: a spec and its values in, every quantity of forward and backward passes out."""
+"""Numbers only: a spec and its values in, every quantity of forward and backward passes out.
+
+The pass is written once against a few operations (`r` for a value written down, `total`, `exp`,
+`ln`, `div`, `either` for the forms a hand computation may take, ...) of a number backend: exact
+doubles, carried decimals here, intervals in intervals.py. Every backend gives the same records."""
 
 from __future__ import annotations
 
@@ -6,10 +10,10 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .activations import get_activation, sigmoid
 from ..errors import NumericError
-from .losses import get_loss, log_sigmoid
-from ..documents.numbers import round_decimal
+from .activations import get_activation
+from .losses import get_loss
+from .rounding import round_decimal
 from .spec import Matrix, NetworkSpec, Values, Vector
 
 # Indices follow the seed notes: layer l (1..L), neuron j of layer l, i of layer l-1, k of
@@ -87,17 +91,33 @@ class Trace:
         return self.steps[0]
 
 
-# ---------------------------------------------------------------- arithmetic
+# ---------------------------------------------------------------- number backends
 
 
-class _Exact:
-    """Full double precision; sums are correctly rounded (fsum), so they do not depend on order."""
+class Exact:
+    """Full double precision; sums are correctly rounded (fsum), so they do not depend on order.
+    Where a closed form is better conditioned than the hand form (the logistic function, the
+    logarithm of an output), that form is used: `either` takes its first argument."""
+
+    checked = True  # finiteness is checked and reported as a NumericError
+    rounds = False  # no value is rounded when written
 
     def __init__(self, precision: int):
         self.precision = precision
 
-    def num(self, x: float):
+    def num(self, x):
         return float(x)
+
+    def scalar(self, x):
+        """A constant of the spec (the leaky slope) inside the backend's functions."""
+        return self.num(x)
+
+    def out(self, x) -> float:
+        """A value as the trace holds it."""
+        return float(x)
+
+    def vector(self, xs) -> tuple:
+        return tuple(None if x is None else float(x) for x in xs)
 
     def r(self, x):
         return x
@@ -120,21 +140,72 @@ class _Exact:
         except OverflowError:
             return math.inf
 
-    def log(self, x):
+    def shown_exp(self, x):
+        """e^x as a document shows it next to the closed form: None where it overflows."""
+        return math.exp(x) if x < 709 else None
+
+    def ln(self, x):
         return math.log(x) if x > 0 else -math.inf
 
     def tanh(self, x):
         return math.tanh(x)
 
+    def div(self, a, b):
+        """a / b, infinite where b is 0 (the finiteness checks report it)."""
+        return a / b if b != 0 else math.inf
 
-class _Carried:
+    def div0(self, a, b):
+        """a / b with 0 / 0 = 0: the limit the cross-entropies use for a zero target."""
+        return a / b if b != 0 else (math.inf if a != 0 else b)
+
+    def weighted(self, t, x):
+        """t * x with 0 * x = 0 even for an infinite x (0 * ln 0 = 0)."""
+        return t * 0 if t == 0 else t * x
+
+    def either(self, closed, *hand):
+        return closed()
+
+    def increasing(self, f, x, slack: bool = False):
+        """f(x) for a function increasing in x."""
+        return f(x)
+
+    def turning(self, f, x, points=()):
+        """f(x) for a smooth f whose extremes lie at its ends or at the given turning points."""
+        return f(x)
+
+    def share(self, k: int, e: list, s):
+        """e_k / s, s being the sum of e."""
+        return e[k] / s
+
+    def exp_shift(self, l: int, z: list):
+        """Shift z by max(z) only when e^z could overflow, or every e^z underflow to 0 and
+        leave a zero sum to divide by; hand-sized problems show plain e^{z_k}."""
+        top = max(z)
+        return top if abs(top) > 50 else self.num(0)
+
+    def log_outputs(self, act, z: list, o: list, weights=None) -> list:
+        """ln o_k, from z where the activation has a stable form (finite where o rounds to 0).
+        With `weights`, a logarithm weighted by 0 is not needed (but shown all the same)."""
+        return act.log_output(z) if act.log_output is not None else [self.ln(x) for x in o]
+
+    def log_complements(self, act, z: list, o: list, log_o: list) -> list:
+        """ln(1 - o_k), from z where the activation has a stable form."""
+        if act.log_complement is not None:
+            return act.log_complement(z, o, log_o)
+        return [self.ln(1 - x) for x in o]
+
+    def check(self, what: str, xs) -> None:
+        _finite(what, xs)
+
+
+class Carried(Exact):
     """What a student does by hand: decimal arithmetic, every result rounded to the display
-    digits before it is used again, so each shown line recomputes from the numbers on it."""
+    digits before it is used again, so each shown line recomputes from the numbers on it.
+    Where there is more than one hand form, `either` takes the first of them."""
 
-    def __init__(self, precision: int):
-        self.precision = precision
+    rounds = True
 
-    def num(self, x: float) -> Decimal:
+    def num(self, x) -> Decimal:
         return Decimal(repr(float(x)))
 
     def r(self, x) -> Decimal:
@@ -162,37 +233,60 @@ class _Carried:
 
     def exp(self, x):
         try:
-            return self.r(math.exp(float(x)))
+            return math.exp(float(x))
         except OverflowError:
             return math.inf
 
-    def log(self, x):
+    def shown_exp(self, x):
+        return self.r(self.exp(x))
+
+    def ln(self, x):
         # An output rounded to exactly 0 or 1 gives ln 0: a Decimal -inf, because t * ln(o) mixes
         # it with Decimal targets (a float -inf would be a TypeError there).
         return self.r(math.log(float(x))) if x > 0 else Decimal("-Infinity")
 
     def tanh(self, x):
-        return self.r(math.tanh(float(x)))
+        return math.tanh(float(x))
 
+    def div(self, a, b):
+        if isinstance(a, float):  # an infinite quotient already
+            return a
+        return super().div(a, b)
 
-def _floats(xs) -> Vector:
-    return tuple(float(x) for x in xs)
+    def either(self, closed, *hand):
+        return hand[0]()
 
+    def log_outputs(self, act, z: list, o: list, weights=None) -> list:
+        return [self.ln(x) for x in o]
 
-def _matrix(rows) -> Matrix:
-    return tuple(_floats(r) for r in rows)
+    def log_complements(self, act, z: list, o: list, log_o: list) -> list:
+        return [self.ln(1 - x) for x in o]
 
 
 def _finite(what: str, xs) -> None:
     for n, x in enumerate(xs, start=1):
         # Carried Decimals have no overflow of their own, but the trace stores floats: a Decimal
         # beyond the double range would land in it as inf.
+        if x is None:
+            continue
         x = float(x)
         if not math.isfinite(x):
             raise NumericError(
                 f"{what} {n} is {'infinite' if math.isinf(x) else 'not a number'}: the values are too "
                 "large to represent in double precision; use smaller inputs or weights"
             )
+
+
+def _vector(ops, xs) -> tuple:
+    return ops.vector(xs)
+
+
+def _matrix(ops, rows) -> tuple:
+    return tuple(_vector(ops, r) for r in rows)
+
+
+def _maybe(convert, ops, xs):
+    return convert(ops, xs) if xs is not None else None
 
 
 # ---------------------------------------------------------------- forward pass
@@ -209,36 +303,13 @@ class _Forward:
     a: list
 
 
-def _activate(ops, name: str, z: list, slope) -> tuple[list, list | None, object, object]:
-    """Activations of one layer, with the exponentials a hand calculation shows."""
-    if name == "sigmoid":
-        if isinstance(ops, _Carried):
-            e = [ops.exp(-x) for x in z]
-            _finite("e^{-net} of neuron", e)
-            return [ops.r(1 / (1 + x)) for x in e], e, None, None
-        e = [math.exp(-x) if -x < 709 else None for x in z]
-        return [sigmoid(x) for x in z], e, None, None
-    if name == "softmax":
-        # Shift by max(z) only when e^z could overflow, or every e^z underflow to 0 and leave a
-        # zero sum to divide by; hand-sized problems show plain e^{z_k}.
-        top = max(z)
-        shift = top if abs(top) > 50 else ops.num(0)
-        e = [ops.exp(x - shift) for x in z]
-        s = ops.total(e)
-        return [ops.r(x / s) for x in e], e, shift, s
-    if name == "tanh":
-        return [ops.tanh(x) for x in z], None, None, None
-    act = get_activation(name)
-    return [ops.r(act.value(x, slope)) for x in z], None, None, None
-
-
 def _forward_layer(ops, spec: NetworkSpec, l: int, W, b, a_prev) -> _Forward:
     products = [[ops.r(w * a) for w, a in zip(row, a_prev)] for row in W]
-    z = [ops.r(ops.total(p + ([b[j]] if b is not None else []))) for j, p in enumerate(products)]
-    _finite(f"net input of layer {l}, neuron", z)
-    slope = ops.num(spec.leaky_slope)
-    a, e, shift, s = _activate(ops, spec.activations[l - 1], z, slope)
-    _finite(f"activation of layer {l}, neuron", a)
+    z = [ops.r(ops.total(p + [b[j]] if b is not None else p)) for j, p in enumerate(products)]
+    ops.check(f"net input of layer {l}, neuron", z)
+    act = get_activation(spec.activations[l - 1])
+    a, e, shift, s = act.forward(ops, z, ops.scalar(spec.leaky_slope), l)
+    ops.check(f"activation of layer {l}, neuron", a)
     return _Forward(list(a_prev), products, z, e, shift, s, a)
 
 
@@ -256,124 +327,63 @@ def _forward(ops, spec: NetworkSpec, x, weights, biases) -> list[_Forward]:
 
 def _loss(ops, spec: NetworkSpec, last: _Forward, t) -> LossTrace:
     loss = get_loss(spec.loss)
-    o, z, n = last.a, last.z, len(t)
-    nn = ops.num(n)
+    act = get_activation(spec.activations[-1])
+    o, n = last.a, ops.num(len(t))
     diff = [ops.r(ti - oi) for ti, oi in zip(t, o)]
-    square = log_o = log_1mo = None
-    exact = isinstance(ops, _Exact)
-    if spec.loss in ("half_sse", "mse"):
-        square = [ops.r(d * d) for d in diff]
-        terms = [ops.r(s / 2 if spec.loss == "half_sse" else s / nn) for s in square]
-    elif spec.loss == "bce":
-        if exact and spec.activations[-1] == "sigmoid":
-            # ln o = ln sigma(z) and ln(1 - o) = ln sigma(-z): finite even when o rounds to 0 or 1.
-            log_o = [log_sigmoid(x) for x in z]
-            log_1mo = [log_sigmoid(-x) for x in z]
-        elif exact:  # softmax: ln o and ln(1 - o) from z, finite even where o rounds to 0 or 1
-            log_o = _log_softmax(z)
-            log_1mo = _log_softmax_complement(z, o, log_o)
-        else:
-            log_o = [ops.log(x) for x in o]
-            log_1mo = [ops.log(1 - x) for x in o]
-        terms = [ops.r(-(_mul0(ti, lo) + _mul0(1 - ti, l1)) / nn) for ti, lo, l1 in zip(t, log_o, log_1mo)]
-    else:  # cross_entropy with softmax
-        if exact:
-            log_o = _log_softmax(z)
-        else:
-            log_o = [ops.log(x) for x in o]
-        terms = [ops.r(-_mul0(ti, lo)) for ti, lo in zip(t, log_o)]
-    for k, term in enumerate(terms, start=1):
-        if not exact and isinstance(term, float) and math.isinf(term):
-            # Not an overflow: carried rounding took an output to exactly 0 or 1, and ln to ln 0.
-            raise NumericError(
-                f"output {k} rounds to {float(o[k - 1]):g} at {spec.precision} decimals, where {spec.loss} "
-                "takes ln 0; use --rounding exact or a higher --precision"
-            )
-    _finite("loss term E", terms)
+    square, log_o, log_1mo, terms = loss.terms(ops, act, last.z, o, t, diff, n)
+    if ops.checked:
+        for k, term in enumerate(terms, start=1):
+            if ops.rounds and isinstance(term, float) and math.isinf(term):
+                # Not an overflow: carried rounding took an output to exactly 0 or 1, and ln to ln 0.
+                raise NumericError(
+                    f"output {k} rounds to {float(o[k - 1]):g} at {spec.precision} decimals, where "
+                    f"{spec.loss} takes ln 0; use --rounding exact or a higher --precision"
+                )
+        _finite("loss term E", terms)
     total = ops.r(ops.total(terms))
-    if isinstance(total, float) and not math.isfinite(total):  # finite terms can overflow their sum
+    if ops.checked and isinstance(total, float) and not math.isfinite(total):  # finite terms can overflow their sum
         raise NumericError(
             "the total loss is infinite: the values are too large to represent in double precision; "
             "use smaller inputs or weights"
         )
-    dE_do = [ops.r(_derivative(ops, spec.loss, oi, ti, nn)) for oi, ti in zip(o, t)]
-    for k, d in enumerate(dE_do, start=1):
-        if isinstance(d, float) and not math.isfinite(d):
-            raise NumericError(
-                f"dE/do_{k} is infinite: output {k} is {float(o[k - 1])!r}, at the edge of what "
-                f"{spec.loss} can differentiate; use smaller weights or inputs"
-            )
+    dE_do = [ops.r(loss.derivative(ops, oi, ti, n)) for oi, ti in zip(o, t)]
+    if ops.checked:
+        for k, d in enumerate(dE_do, start=1):
+            if isinstance(d, float) and not math.isfinite(d):
+                raise NumericError(
+                    f"dE/do_{k} is infinite: output {k} is {float(o[k - 1])!r}, at the edge of what "
+                    f"{spec.loss} can differentiate; use smaller weights or inputs"
+                )
     return LossTrace(
         name=spec.loss,
-        output=_floats(o),
-        target=_floats(t),
-        diff=_floats(diff),
-        square=_floats(square) if square is not None else None,
-        log_o=_floats(log_o) if log_o is not None else None,
-        log_1mo=_floats(log_1mo) if log_1mo is not None else None,
-        terms=_floats(terms),
-        total=float(total),
-        dE_do=_floats(dE_do),
+        output=_vector(ops, o),
+        target=_vector(ops, t),
+        diff=_vector(ops, diff),
+        square=_maybe(_vector, ops, square),
+        log_o=_maybe(_vector, ops, log_o),
+        log_1mo=_maybe(_vector, ops, log_1mo),
+        terms=_vector(ops, terms),
+        total=ops.out(total),
+        dE_do=_vector(ops, dE_do),
     )
-
-
-def _log_softmax(z: list) -> list:
-    """ln o_k = z_k - m - ln(sum of e^{z - m}), always about m = max(z) whatever shift the display
-    used, and with log1p: a loss near 0 is then -log1p(tiny), not a difference of large numbers."""
-    top = max(z)
-    k_top = z.index(top)
-    lse = math.log1p(math.fsum(math.exp(x - top) for k, x in enumerate(z) if k != k_top))
-    return [x - top - lse for x in z]
-
-
-def _log_softmax_complement(z: list, o: list, log_o: list) -> list:
-    """ln(1 - o_k): log1p(-o_k) while o_k < 1/2; above, ln(sum of the other e^{z_m}) - ln(sum of
-    all) = ln(sum of the others) - z_k + ln o_k, from z: 1 - o_k itself rounds to 0 where o_k is
-    within 1e-16 of 1."""
-    out = []
-    for k, x in enumerate(o):
-        if x < 0.5:
-            out.append(math.log1p(-x))
-            continue
-        rest = [y for m, y in enumerate(z) if m != k]
-        top = max(rest)
-        out.append(top + math.log(math.fsum(math.exp(y - top) for y in rest)) - z[k] + log_o[k])
-    return out
-
-
-def _mul0(t, log_value):
-    """t * ln(o) with 0 * ln(0) = 0, the limit the cross-entropies use."""
-    return t * 0 if t == 0 else t * log_value
-
-
-def _derivative(ops, loss: str, o, t, n):
-    if loss == "half_sse":
-        return o - t
-    if loss == "mse":
-        return 2 * (o - t) / n
-    if loss == "bce":
-        denom = o * (1 - o)
-        return (o - t) / denom / n if denom != 0 else math.inf
-    return -t / o if o != 0 else (math.inf if t != 0 else ops.num(0))
 
 
 # ---------------------------------------------------------------- backward pass
 
 
-def _output_delta(ops, spec: NetworkSpec, last: _Forward, loss: LossTrace, dE_do, t, n):
-    """delta_k = dE/dz_k at the output, and f'(z) or the softmax Jacobian it used."""
-    name = spec.activations[-1]
+def _output_delta(ops, spec: NetworkSpec, last: _Forward, dE_do, t, n):
+    """delta_k = dE/dz_k at the output, and f'(z) or the Jacobian it used."""
+    act = get_activation(spec.activations[-1])
+    loss = get_loss(spec.loss)
     o = last.a
     derivative = jacobian = delta_terms = None
-    if name == "softmax":
-        jacobian = [[ops.r(o[k] * ((1 if k == j else 0) - o[j])) for j in range(len(o))] for k in range(len(o))]
+    if act.elementwise:
+        derivative = _derivatives(ops, spec, act, last)
     else:
-        derivative = _elementwise_derivative(ops, spec, name, last)
-    if spec.loss == "cross_entropy":  # with softmax (enforced): delta = o - t
-        delta = [ops.r(oi - ti) for oi, ti in zip(o, t)]
-    elif spec.loss == "bce" and name == "sigmoid":  # the o(1 - o) of sigmoid cancels: (o - t) / n
-        delta = [ops.r((oi - ti) / n) for oi, ti in zip(o, t)]
-    elif name == "softmax":
+        jacobian = act.jacobian(ops, o)
+    if act.name in loss.combined_delta:  # the activation's derivative cancels: a stable form
+        delta = [ops.r(d) for d in loss.combined(ops, o, t, n)]
+    elif jacobian is not None:
         delta_terms = [[ops.r(dE_do[k] * jacobian[k][j]) for k in range(len(o))] for j in range(len(o))]
         delta = [ops.r(ops.total(row)) for row in delta_terms]
     else:
@@ -381,18 +391,20 @@ def _output_delta(ops, spec: NetworkSpec, last: _Forward, loss: LossTrace, dE_do
     return delta, derivative, jacobian, delta_terms
 
 
-def _elementwise_derivative(ops, spec: NetworkSpec, name: str, f: _Forward) -> list:
-    act = get_activation(name)
-    slope = ops.num(spec.leaky_slope)
-    return [ops.r(act.derivative(z, a, slope)) for z, a in zip(f.z, f.a)]
+def _derivatives(ops, spec: NetworkSpec, act, f: _Forward) -> list:
+    slope = ops.scalar(spec.leaky_slope)
+    return [ops.r(act.written_derivative(ops, z, a, slope)) for z, a in zip(f.z, f.a)]
 
 
-def _step(ops, spec: NetworkSpec, index: int, x, t, weights, biases) -> tuple[StepTrace, list, list | None]:
+def step(ops, spec: NetworkSpec, index: int, x, t, weights, biases, after: bool = True):
+    """One gradient-descent step in the backend `ops`: its record, and the new weights and
+    biases. Without `after`, the forward pass with the new parameters is left out."""
     lr = ops.num(spec.lr)
     n = ops.num(len(t))
     fwd = _forward(ops, spec, x, weights, biases)
     loss = _loss(ops, spec, fwd[-1], t)
-    dE_do = [ops.num(d) if isinstance(ops, _Carried) else d for d in loss.dE_do]
+    # The rounded dE/do as the trace holds it: carried decimals come back through their doubles.
+    dE_do = [ops.num(d) for d in loss.dE_do]
 
     L = spec.depth
     new_W: list = [None] * L
@@ -405,7 +417,7 @@ def _step(ops, spec: NetworkSpec, index: int, x, t, weights, biases) -> tuple[St
         b = biases[l - 1] if biases else None
         paths = delta_terms = jacobian = derivative = None
         if l == L:
-            delta, derivative, jacobian, delta_terms = _output_delta(ops, spec, f, loss, dE_do, t, n)
+            delta, derivative, jacobian, delta_terms = _output_delta(ops, spec, f, dE_do, t, n)
             error = dE_do
         else:
             # Sequential order is the classic mistake: the paths use W(l+1) already updated.
@@ -415,9 +427,9 @@ def _step(ops, spec: NetworkSpec, index: int, x, t, weights, biases) -> tuple[St
                 for j in range(len(f.z))
             ]
             error = [ops.r(ops.total(p)) for p in paths]
-            derivative = _elementwise_derivative(ops, spec, spec.activations[l - 1], f)
+            derivative = _derivatives(ops, spec, get_activation(spec.activations[l - 1]), f)
             delta = [ops.r(e * d) for e, d in zip(error, derivative)]
-        _finite(f"delta of layer {l}, neuron", delta)
+        ops.check(f"delta of layer {l}, neuron", delta)
         grad_W = [[ops.r(d * a) for a in f.a_prev] for d in delta]
         step_W = [[ops.r(lr * g) for g in row] for row in grad_W]
         # w - eta*g is exact in carried decimals: no rounding, so a small update is not lost.
@@ -431,53 +443,62 @@ def _step(ops, spec: NetworkSpec, index: int, x, t, weights, biases) -> tuple[St
         records[l - 1] = LayerTrace(
             l=l,
             activation=spec.activations[l - 1],
-            W=_matrix(W),
-            b=_floats(b) if b is not None else None,
-            a_prev=_floats(f.a_prev),
-            products=_matrix(f.products),
-            z=_floats(f.z),
-            exp_terms=tuple(None if e is None else float(e) for e in f.exp_terms) if f.exp_terms is not None else None,
-            exp_shift=float(f.exp_shift) if f.exp_shift is not None else None,
-            exp_sum=float(f.exp_sum) if f.exp_sum is not None else None,
-            a=_floats(f.a),
-            derivative=_floats(derivative) if derivative is not None else None,
-            jacobian=_matrix(jacobian) if jacobian is not None else None,
-            error=_floats(error),
-            paths=_matrix(paths) if paths is not None else None,
-            W_next=_matrix(W_next_used) if paths is not None else None,
-            delta_terms=_matrix(delta_terms) if delta_terms is not None else None,
-            delta=_floats(delta),
-            grad_W=_matrix(grad_W),
-            grad_b=_floats(grad_b) if grad_b is not None else None,
-            step_W=_matrix(step_W),
-            step_b=_floats(step_b) if step_b is not None else None,
-            W_new=_matrix(W_new),
-            b_new=_floats(b_new) if b_new is not None else None,
+            W=_matrix(ops, W),
+            b=_maybe(_vector, ops, b),
+            a_prev=_vector(ops, f.a_prev),
+            products=_matrix(ops, f.products),
+            z=_vector(ops, f.z),
+            exp_terms=_maybe(_vector, ops, f.exp_terms),
+            exp_shift=ops.out(f.exp_shift) if f.exp_shift is not None else None,
+            exp_sum=ops.out(f.exp_sum) if f.exp_sum is not None else None,
+            a=_vector(ops, f.a),
+            derivative=_maybe(_vector, ops, derivative),
+            jacobian=_maybe(_matrix, ops, jacobian),
+            error=_vector(ops, error),
+            paths=_maybe(_matrix, ops, paths),
+            W_next=_matrix(ops, W_next_used) if paths is not None else None,
+            delta_terms=_maybe(_matrix, ops, delta_terms),
+            delta=_vector(ops, delta),
+            grad_W=_matrix(ops, grad_W),
+            grad_b=_maybe(_vector, ops, grad_b),
+            step_W=_matrix(ops, step_W),
+            step_b=_maybe(_vector, ops, step_b),
+            W_new=_matrix(ops, W_new),
+            b_new=_maybe(_vector, ops, b_new),
         )
         delta_next = delta
     new_biases = new_b if biases else None
-    after = _forward(ops, spec, x, new_W, new_biases)
-    loss_after = _loss(ops, spec, after[-1], t)
-    step = StepTrace(
+    output_after = loss_after = None
+    if after:
+        fwd_after = _forward(ops, spec, x, new_W, new_biases)
+        output_after = _vector(ops, fwd_after[-1].a)
+        loss_after = _loss(ops, spec, fwd_after[-1], t).total
+    record = StepTrace(
         index=index,
-        input=_floats(x),
+        input=_vector(ops, x),
         layers=tuple(records),
         loss=loss,
-        output_after=_floats(after[-1].a),
-        loss_after=loss_after.total,
+        output_after=output_after,
+        loss_after=loss_after,
     )
-    return step, new_W, new_biases
+    return record, new_W, new_biases
 
 
-def calculate(spec: NetworkSpec, values: Values) -> Trace:
-    """Every quantity of `spec.steps` gradient-descent steps on one sample."""
-    ops = _Carried(spec.precision) if spec.rounding == "carried" else _Exact(spec.precision)
+def given(ops, values: Values):
+    """The given numbers in the backend: input, target, weights, biases."""
     x = [ops.num(v) for v in values.input]
     t = [ops.num(v) for v in values.target]
     weights = [[[ops.num(w) for w in row] for row in W] for W in values.weights]
     biases = [[ops.num(v) for v in b] for b in values.biases] if values.biases is not None else None
+    return x, t, weights, biases
+
+
+def calculate(spec: NetworkSpec, values: Values) -> Trace:
+    """Every quantity of `spec.steps` gradient-descent steps on one sample."""
+    ops = Carried(spec.precision) if spec.rounding == "carried" else Exact(spec.precision)
+    x, t, weights, biases = given(ops, values)
     steps = []
     for s in range(1, spec.steps + 1):
-        step, weights, biases = _step(ops, spec, s, x, t, weights, biases)
-        steps.append(step)
+        record, weights, biases = step(ops, spec, s, x, t, weights, biases)
+        steps.append(record)
     return Trace(spec=spec, values=values, steps=tuple(steps))

@@ -1,38 +1,41 @@
-"""Registry of loss functions: per-output terms, their derivatives, and which outputs they accept."""
+"""Registry of loss functions: per-output terms as written by hand, their derivatives, and which outputs they accept."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from typing import Callable
 
 from ..errors import SpecError
 
 
-def log_sigmoid(z: float) -> float:
-    """ln sigma(z) without overflow or log(0): -softplus(-z)."""
-    return -math.log1p(math.exp(-z)) if z >= 0 else z - math.log1p(math.exp(z))
-
-
 @dataclass(frozen=True)
 class Loss:
-    """One loss E = sum_k E_k over the outputs. `term(o, t, n)` is E_k, `derivative(o, t, n)` is
-    dE/do_k; `sympy_term(o, t, n)` is the definition they are checked against. `combined_delta`
-    names output activations for which delta = dE/dz simplifies (sigmoid with bce: (o - t)/n,
-    softmax with cross-entropy: o - t) and is computed in that stable form."""
+    """One loss E = sum_k E_k over the outputs, in the calculator's number backend `ops`.
+
+    `terms(ops, act, z, o, t, diff, n)` works out every E_k as a hand computation writes it and
+    returns (the squares (t_k - o_k)^2, ln o_k, ln(1 - o_k), E_k), None for what the loss does not
+    write; `diff` holds the written t_k - o_k and `act` is the output activation, whose stable
+    logarithms exact arithmetic uses. `derivative(ops, o, t, n)` is dE/do_k. `sympy_term(o, t, n)`
+    is the definition both are checked against. `combined_delta` names output activations for
+    which delta = dE/dz simplifies, and `combined(ops, o, t, n)` is that stable form (sigmoid with
+    bce: (o - t)/n, softmax with cross-entropy: o - t)."""
 
     name: str
     title: str
-    term: Callable[[float, float, int], float]
-    derivative: Callable[[float, float, int], float]
+    terms: Callable
+    derivative: Callable
     sympy_term: Callable
     total_latex: str
     term_latex: str
     derivative_latex: str
     outputs: tuple[str, ...]  # output activations that make sense with this loss
     target_range: tuple[float, float] | None  # closed interval targets must lie in
+    target_sum: float | None = None  # what the targets must sum to (a probability distribution)
     combined_delta: tuple[str, ...] = ()
+    combined: Callable | None = None
+    derivative_asked: bool = False  # a sheet asks dE/do_k on its own: one line of arithmetic
 
 
 def _sympy():
@@ -41,12 +44,31 @@ def _sympy():
     return sympy
 
 
-def _bce_term(o: float, t: float, n: int) -> float:
-    return -(t * math.log(o) + (1.0 - t) * math.log(1.0 - o)) / n
+def _squared(scale):
+    """(t_k - o_k)^2 written down, then scaled: by 1/2 or by 1/n."""
+
+    def terms(ops, act, z, o, t, diff, n):
+        square = [ops.r(ops.turning(lambda v: v * v, d, (Decimal(0),))) for d in diff]
+        return square, None, None, [ops.r(scale(ops, s, n)) for s in square]
+
+    return terms
 
 
-def _bce_derivative(o: float, t: float, n: int) -> float:
-    return (o - t) / (o * (1.0 - o)) / n
+def _bce_terms(ops, act, z, o, t, diff, n):
+    """ln o_k and ln(1 - o_k) written down for every output, then weighted by the targets."""
+    log_o = ops.log_outputs(act, z, o)
+    log_1mo = ops.log_complements(act, z, o, log_o)
+    terms = [
+        ops.r(-(ops.weighted(ti, lo) + ops.weighted(1 - ti, l1)) / n)
+        for ti, lo, l1 in zip(t, log_o, log_1mo)
+    ]
+    return None, log_o, log_1mo, terms
+
+
+def _cross_entropy_terms(ops, act, z, o, t, diff, n):
+    """ln o_k written down, weighted by the target: a zero target needs no logarithm."""
+    log_o = ops.log_outputs(act, z, o, weights=t)
+    return None, log_o, None, [ops.r(-ops.weighted(ti, lo)) for ti, lo in zip(t, log_o)]
 
 
 LOSSES: dict[str, Loss] = {
@@ -55,8 +77,9 @@ LOSSES: dict[str, Loss] = {
         Loss(
             name="half_sse",
             title="Half sum of squared errors",
-            term=lambda o, t, n: 0.5 * (t - o) ** 2,
-            derivative=lambda o, t, n: o - t,
+            terms=_squared(lambda ops, s, n: s * ops.num(0.5)),
+            derivative_asked=True,
+            derivative=lambda ops, o, t, n: o - t,
             sympy_term=lambda o, t, n: _sympy().Rational(1, 2) * (t - o) ** 2,
             total_latex=r"E_{total} = \sum_k E_k",
             term_latex=r"E_k = \frac{1}{2}(t_k - o_k)^2",
@@ -67,8 +90,9 @@ LOSSES: dict[str, Loss] = {
         Loss(
             name="mse",
             title="Mean squared error",
-            term=lambda o, t, n: (t - o) ** 2 / n,
-            derivative=lambda o, t, n: 2.0 * (o - t) / n,
+            terms=_squared(lambda ops, s, n: s / n),
+            derivative_asked=True,
+            derivative=lambda ops, o, t, n: 2 * (o - t) / n,
             sympy_term=lambda o, t, n: (t - o) ** 2 / n,
             total_latex=r"E_{total} = \sum_k E_k = \frac{1}{n}\sum_k (t_k - o_k)^2",
             term_latex=r"E_k = \frac{1}{n}(t_k - o_k)^2",
@@ -79,8 +103,8 @@ LOSSES: dict[str, Loss] = {
         Loss(
             name="bce",
             title="Binary cross-entropy",
-            term=_bce_term,
-            derivative=_bce_derivative,
+            terms=_bce_terms,
+            derivative=lambda ops, o, t, n: ops.div(ops.div(o - t, o * (1 - o)), n),
             sympy_term=lambda o, t, n: -(t * _sympy().log(o) + (1 - t) * _sympy().log(1 - o)) / n,
             total_latex=r"E_{total} = \sum_k E_k",
             term_latex=r"E_k = -\frac{1}{n}\left[t_k \ln o_k + (1 - t_k)\ln(1 - o_k)\right]",
@@ -88,12 +112,13 @@ LOSSES: dict[str, Loss] = {
             outputs=("sigmoid", "softmax"),
             target_range=(0.0, 1.0),
             combined_delta=("sigmoid",),
+            combined=lambda ops, o, t, n: [(oi - ti) / n for oi, ti in zip(o, t)],
         ),
         Loss(
             name="cross_entropy",
             title="Categorical cross-entropy",
-            term=lambda o, t, n: -t * math.log(o) if t != 0 else 0.0,
-            derivative=lambda o, t, n: -t / o,
+            terms=_cross_entropy_terms,
+            derivative=lambda ops, o, t, n: ops.div0(-t, o),
             sympy_term=lambda o, t, n: -t * _sympy().log(o),
             total_latex=r"E_{total} = \sum_k E_k = -\sum_k t_k \ln o_k",
             term_latex=r"E_k = -t_k \ln o_k",
@@ -101,6 +126,8 @@ LOSSES: dict[str, Loss] = {
             outputs=("softmax",),
             target_range=(0.0, 1.0),
             combined_delta=("softmax",),
+            combined=lambda ops, o, t, n: [oi - ti for oi, ti in zip(o, t)],
+            target_sum=1.0,
         ),
     )
 }

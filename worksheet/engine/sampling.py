@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 
+from .activations import get_activation
 from .calculator import Trace, calculate
 from ..errors import NumericError, SpecError
 from .spec import GivenValues, NetworkSpec, Values, check_target
@@ -44,14 +45,15 @@ def derive_seed(*parts: object) -> int:
 
 
 def _draw_target(stream: Stream, spec: NetworkSpec) -> tuple[float, ...]:
+    """Targets the output activation can reach, of its registry entry's kind."""
     n = spec.layers[-1]
-    out = spec.activations[-1]
-    if out == "softmax":
+    kind = get_activation(spec.activations[-1]).targets
+    if kind == "one_hot":
         hot = stream.below(n)
         return tuple(1.0 if k == hot else 0.0 for k in range(n))
-    if out == "sigmoid":
+    if kind == "near_0_or_1":
         return tuple(0.01 if stream.below(2) == 0 else 0.99 for _ in range(n))
-    if out == "tanh":
+    if kind == "signed":
         return tuple(stream.signed_hundredths(5, 90) for _ in range(n))
     return tuple(stream.hundredths(5, 99) for _ in range(n))
 
@@ -68,7 +70,7 @@ def draw_values(spec: NetworkSpec, given: GivenValues, attempt: int) -> Values:
     for l in range(1, spec.depth + 1):
         # Into a ReLU layer, mostly positive weights: with even odds of each sign, most draws of a
         # deep ReLU network have a dead neuron somewhere and would be redrawn.
-        negative_in = 5 if spec.activations[l - 1] in ("relu", "leaky_relu") else 2
+        negative_in = 5 if get_activation(spec.activations[l - 1]).kink_at_zero else 2
         # Wide layers get smaller weights (about 1/sqrt(fan-in), as Xavier initialisation does),
         # so net inputs stay where the activations are not saturated.
         hi = min(95, round(120 / math.sqrt(layers[l - 1])))
@@ -87,7 +89,7 @@ def degeneracy(trace: Trace) -> str | None:
     spec, step = trace.spec, trace.first
     threshold = 10.0**-spec.precision
     for layer in step.layers:
-        if layer.activation in ("relu", "leaky_relu") and any(abs(z) < 1e-9 for z in layer.z):
+        if get_activation(layer.activation).kink_at_zero and any(abs(z) < 1e-9 for z in layer.z):
             return f"a net input of layer {layer.l} is 0, where the derivative is undefined"
         if any(abs(d) < 1e-12 for d in layer.delta):
             return f"a neuron of layer {layer.l} has every gradient 0"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -304,8 +304,9 @@ def check_combination(spec: NetworkSpec) -> None:
         raise SpecError(
             f"loss {spec.loss!r} does not go with a {out} output layer; allowed combinations: {allowed}"
         )
-    if out == "softmax" and spec.layers[-1] < 2:
-        raise SpecError("a softmax output layer needs at least 2 neurons")
+    width = get_activation(out).min_width
+    if spec.layers[-1] < width:
+        raise SpecError(f"a {out} output layer needs at least {width} neurons")
 
 
 def _given_values(merged: dict[str, Any]) -> GivenValues:
@@ -367,12 +368,9 @@ def check_target(spec: NetworkSpec, target: Vector) -> None:
         for k, t in enumerate(target, start=1):
             if not lo <= t <= hi:
                 raise SpecError(f"target t{k} = {t:g} is outside [{lo:g}, {hi:g}], which {spec.loss} requires")
-    if spec.loss == "cross_entropy" and abs(math.fsum(target) - 1.0) > 1e-9:
+    if loss.target_sum is not None and abs(math.fsum(target) - loss.target_sum) > 1e-9:
         raise SpecError(
             f"targets sum to {math.fsum(target):g}; cross_entropy needs a probability distribution "
             "(non-negative, summing to 1, for example one-hot)"
         )
 
-
-def with_seed(spec: NetworkSpec, seed: int) -> NetworkSpec:
-    return replace(spec, seed=seed)
