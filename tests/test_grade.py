@@ -18,6 +18,7 @@ from worksheet.engine.calculator import calculate
 from worksheet.assessment.examdir import variant_seed
 from worksheet.assessment.questions import shown
 from worksheet.assessment.sheets import build_problems
+from worksheet import Network, Sheet, write
 
 
 def run(args, cwd):
@@ -44,13 +45,13 @@ OPTIONS = {"seed": 2026, "layers": "2-3-2", "bias": True}
 @pytest.fixture(scope="module")
 def exam(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("grade") / "exam"
-    api.exam(dict(OPTIONS), variants=12, problems=2, formats=("md",), out=out)
+    write(api.exam(Network(**OPTIONS), Sheet(problems=2), variants=12, formats=("md",), out=out))
     return out
 
 
 def carried_answers(sid: str) -> dict[str, str]:
     """What a student who rounds every intermediate to the sheet's digits writes, per label."""
-    sheet = api.load_sheet(dict(OPTIONS), None, None, None, 2, False, "Backpropagation exam")
+    sheet = api.load_sheet(Network(**OPTIONS), Sheet(problems=2), None, "Backpropagation exam")
     out = {}
     for p in build_problems(sheet, variant_seed(2026, sid)):
         student = calculate(replace(p.trace.spec, rounding="carried"), p.trace.values)
@@ -82,7 +83,9 @@ def test_a_class_is_graded_within_tolerance(exam, tmp_path):
             rows.append([sid, label, value])
     responses = write_csv(tmp_path / "responses.csv", ["id", "question", "value", "comment"],
                           [[*r, "ignored"] for r in rows])
-    path, lines = api.grade(exam, responses)
+    graded = api.grade(exam, responses)
+    (path,) = write(graded)
+    lines = list(graded.report)
     assert path == exam / "grades.csv"
     grades = {r["id"]: r for r in read_csv(path)}
     assert list(grades) == [str(n) for n in range(1, 13)]
@@ -140,6 +143,6 @@ def test_grade_command_end_to_end(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout.splitlines()
     assert out[0].startswith("2 students, 9 questions, 9 points: mean 4.50 (50%), lowest 0, highest 9")
-    assert out[-1] == str(Path("quiz") / "grades.csv")
+    assert out[-1] == str(tmp_path / "quiz" / "grades.csv")
     grades = read_csv(tmp_path / "quiz" / "grades.csv")
     assert grades[0]["name"] == "Zoë Ñúñez" and grades[0]["total"] == "9" and grades[1]["total"] == "0"

@@ -20,6 +20,7 @@ from htmlpages import CASES, practice_page
 from lxml import etree
 from lxml import html as lxml_html
 
+import worksheet
 from worksheet import api
 from worksheet.assessment.questions import shown
 from worksheet.assessment.sheets import build_problems
@@ -120,8 +121,8 @@ def test_the_page_carries_the_keys_values_and_tolerances(tmp_path, name, level):
 def _sheet_args(name, level):
     from htmlpages import options
 
-    opts, spec = options(name, 11)
-    return opts, spec, level, None, 2, False, "Backpropagation practice"
+    network, spec = options(name, 11)
+    return network, worksheet.Sheet(problems=2, level=level), spec, "Backpropagation practice"
 
 
 def test_the_policy_names_exactly_the_inlined_style_and_script(tmp_path):
@@ -150,8 +151,8 @@ def test_a_title_is_text_and_runs_nothing(tmp_path):
 def test_a_walkthrough_title_is_text_too(tmp_path):
     from htmlpages import options
 
-    opts, _ = options("tanh-3-4-2", 5, title='<script>alert("x")</script> & <b>W</b>')
-    api.generate(opts, None, ("html",), tmp_path)
+    network, _ = options("tanh-3-4-2", 5, title='<script>alert("x")</script> & <b>W</b>')
+    worksheet.write(api.generate(network, formats=("html",), out=tmp_path))
     text = (tmp_path / "walkthrough.html").read_text(encoding="utf-8")
     assert "<script" not in text and "<b>" not in text
     assert "<title>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;W&lt;/b&gt;</title>" in text
@@ -174,10 +175,7 @@ def test_known_mistakes_are_the_sequential_pass_of_the_calculator():
 
 def test_no_known_mistake_for_a_network_without_hidden_layers_or_already_sequential():
     for opts in (dict(layers="2-2", activation="sigmoid"), dict(update_order="sequential")):
-        o = {k: None for k in ("layers", "activation", "loss", "bias", "bias_policy", "lr", "leaky_slope",
-                               "steps", "update_order", "rounding", "precision", "title")}
-        o.update(opts, seed=3)
-        sheet = api.load_sheet(o, None, "full", None, 1, False, "P")
+        sheet = api.load_sheet(worksheet.Network(seed=3, **opts), worksheet.Sheet(level="full"), None, "P")
         (problem,) = build_problems(sheet, 3)
         assert known_mistakes(problem.trace, problem.answers) == [[] for _ in problem.answers]
 
@@ -194,16 +192,18 @@ def test_a_page_of_twenty_problems_is_under_a_megabyte(tmp_path, name):
 def test_a_printed_sheet_keeps_its_limit_of_problems(tmp_path):
     from htmlpages import options
 
-    opts, _ = options("tanh-3-4-2", 1)
-    with pytest.raises(Exception, match=r"allowed: 1 to 10 \(50 with --format html alone\)"):
-        api.practice(opts, level="full", problems=20, formats=("md", "html"), out=tmp_path)
+    from worksheet.errors import SpecError
+
+    network, _ = options("tanh-3-4-2", 1)
+    with pytest.raises(SpecError, match=r"allowed: 1 to 10 \(50 with --format html alone\)"):
+        api.practice(network, worksheet.Sheet(problems=20), formats=("md", "html"), out=tmp_path)
 
 
 def test_an_exam_refuses_the_html_format(tmp_path):
     from worksheet.errors import SpecError
 
     with pytest.raises(SpecError, match="format 'html' is for generate, reference and practice"):
-        api.exam({"seed": 1}, variants=2, formats=("md", "html"), out=tmp_path)
+        api.exam(worksheet.Network(seed=1), variants=2, formats=("md", "html"), out=tmp_path)
 
 
 def test_the_same_bytes_on_every_run(tmp_path):
@@ -226,8 +226,8 @@ def test_the_same_bytes_on_every_run(tmp_path):
 def test_the_walkthrough_page_has_every_section_and_link(tmp_path, name):
     from htmlpages import options
 
-    opts, spec = options(name, 5)
-    files = api.generate(opts, spec, ("md", "html"), tmp_path)
+    network, spec = options(name, 5)
+    files = worksheet.write(api.generate(network, spec=spec, formats=("md", "html"), out=tmp_path))
     markdown = (tmp_path / "walkthrough.md").read_text(encoding="utf-8")
     text = (tmp_path / "walkthrough.html").read_text(encoding="utf-8")
     assert len(files) == 2

@@ -16,7 +16,7 @@ import pytest
 from htmlpages import CASES, options, practice_page
 from mdcheck import skip_or_fail
 
-from worksheet import api
+import worksheet
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -253,8 +253,8 @@ def test_feedback_moves_nothing_and_the_keyboard_does_everything(browser, tmp_pa
 
 @pytest.mark.parametrize("name", ["reference", "tanh-3-4-2", "softmax-ce"])
 def test_the_walkthrough_page_renders_every_formula(browser, tmp_path, name):
-    opts, spec = options(name, 5)
-    api.generate(opts, spec, ("html",), tmp_path)
+    network, spec = options(name, 5)
+    worksheet.write(worksheet.generate(network, spec=spec, formats=("html",), out=tmp_path))
     with opened(browser, tmp_path / "walkthrough.html") as page:
         assert page.locator("math").count() > 100
         assert not math_laid_out(page, "main")
@@ -270,8 +270,8 @@ def test_screenshots_at_phone_and_desktop_widths(browser, tmp_path_factory):
     """Screenshots for a person to look at: not compared, only written (the path is printed)."""
     folder = tmp_path_factory.mktemp("screenshots")
     page_path = practice_page(folder / "pages", "tanh-3-4-2", "full")
-    opts, spec = options("softmax-ce", 5)
-    api.generate(opts, spec, ("html",), folder / "pages")
+    network, spec = options("softmax-ce", 5)
+    worksheet.write(worksheet.generate(network, spec=spec, formats=("html",), out=folder / "pages"))
     for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         for scheme in ("light", "dark"):
             with opened(browser, page_path, viewport=viewport, scheme=scheme) as page:
