@@ -21,7 +21,7 @@ from worksheet.documents.render import tex_escape, tex_footnote_mark
 from worksheet import Network, Sheet, write
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates" / "latex"
+TEMPLATES = ROOT / "templates"
 
 # A spread of networks: every activation and loss, with and without biases, both rounding modes,
 # sequential updates, several steps, the highest precision; then the largest network allowed.
@@ -140,10 +140,10 @@ def test_footnote_mark():
 
 def test_templates_have_no_delimiter_next_to_a_parenthesis():
     # '(((( x )))' reads as '(((' plus '( x', silently dropping a parenthesis of the document.
-    for path in sorted(TEMPLATES.glob("*.j2")):
+    for path in sorted(TEMPLATES.rglob("*.j2")):
         text = path.read_text(encoding="utf-8")
         for n, line in enumerate(text.splitlines(), 1):
-            assert not re.search(r"\(\(\(\(|\(\(\(\*|\(\(\(=", line), f"{path.name}:{n}: {line}"
+            assert not re.search(r"\(\(\(\(|\(\(\(\*|\(\(\(=", line), f"{path}:{n}: {line}"
 
 
 # ---------------------------------------------------------------- the LaTeX source (no TeX needed)

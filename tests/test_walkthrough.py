@@ -293,7 +293,7 @@ def test_every_entry_template_loads():
             continue
         for path in sorted(folder.glob("*.j2")):
             if not path.name.startswith("_"):
-                _environment(kind).get_template(path.name)
+                _environment().get_template(path.name)
 
 
 def test_values_far_below_the_precision_render_in_scientific_form():
