@@ -19,6 +19,7 @@ SCRIPTS = [
     pytest.param("exam_scale.py", marks=pytest.mark.slow),
     pytest.param("exam_pdfs.py", marks=[pytest.mark.slow, pytest.mark.tex]),
     pytest.param("html_page.py", marks=[pytest.mark.slow, pytest.mark.browser]),
+    pytest.param("lms_export.py", marks=pytest.mark.slow),
 ]
 
 

@@ -202,7 +202,7 @@ def test_a_printed_sheet_keeps_its_limit_of_problems(tmp_path):
 def test_an_exam_refuses_the_html_format(tmp_path):
     from worksheet.errors import SpecError
 
-    with pytest.raises(SpecError, match="format 'html' is for generate, reference and practice"):
+    with pytest.raises(SpecError, match="format 'html' is for generate, reference and practice, not for an exam"):
         api.exam(worksheet.Network(seed=1), variants=2, formats=("md", "html"), out=tmp_path)
 
 
