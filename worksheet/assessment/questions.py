@@ -112,9 +112,15 @@ def tolerance(text: str, iv: Iv) -> tuple[int, Decimal, str, str]:
     u = Decimal(1).scaleb(-places)
     lo = round_decimal_places(iv.lo, places)
     hi = round_decimal_places(iv.hi, places)
-    k = int(max(p - lo, hi - p, Decimal(0)) / u)
+    k = int(max(p - lo, hi - p, _ZERO) / u)
+    if k == 0:  # p itself, at its own digits, is both ends
+        shown_p = format(round_decimal_places(p, places), "f")
+        return 0, u / 2, shown_p, shown_p
     return k, k * u + u / 2, format(round_decimal_places(p - k * u, places), "f"), format(
         round_decimal_places(p + k * u, places), "f")
+
+
+_ZERO = Decimal(0)
 
 
 def answer(trace: Trace, ranges: StepTrace, q: Quantity) -> Answer:

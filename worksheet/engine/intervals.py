@@ -70,6 +70,18 @@ class Iv:
         if a == b and c == d:
             p = a * c
             return Iv(p, p)
+        # Rounding each product is monotone, so where the signs fix which corner products are the
+        # extremes, those two alone give the same ends as the smallest and largest of all four.
+        if a >= 0:
+            if c >= 0:
+                return Iv(a * c, b * d)
+            if d <= 0:
+                return Iv(b * c, a * d)
+        elif b <= 0:
+            if c >= 0:
+                return Iv(a * d, b * c)
+            if d <= 0:
+                return Iv(b * d, a * c)
         products = (a * c, a * d, b * c, b * d)
         return Iv(min(products), max(products))
 
@@ -159,7 +171,13 @@ class Intervals:
     def r(self, iv: Iv) -> Iv:
         lo, hi = iv.lo, iv.hi
         a = self.round(lo)
-        b = a if hi == lo else self.round(hi)
+        if hi == lo:
+            if a == lo:  # written as it is: the same point
+                return iv
+            return Iv(lo, a) if lo < a else Iv(a, lo)
+        b = self.round(hi)
+        if lo <= a and hi >= b:
+            return iv
         return Iv(lo if lo <= a else a, hi if hi >= b else b)
 
     def stored(self, x: Iv) -> Iv:
