@@ -108,7 +108,10 @@ def tolerance(text: str, iv: Iv) -> tuple[int, Decimal, str, str]:
     every answer within k*u + u/2 of p is right: for k = 0, the rounded value itself or more digits
     of it. Returns k, the tolerance, and the smallest and largest answers accepted at p's digits."""
     p = parse_shown(text)
-    places = max(0, -p.as_tuple().exponent)  # of the text
+    return _tolerance(p, max(0, -p.as_tuple().exponent), iv)  # places of the text
+
+
+def _tolerance(p: Decimal, places: int, iv: Iv) -> tuple[int, Decimal, str, str]:
     u = Decimal(1).scaleb(-places)
     lo = round_decimal_places(iv.lo, places)
     hi = round_decimal_places(iv.hi, places)
@@ -127,7 +130,11 @@ def answer(trace: Trace, ranges: StepTrace, q: Quantity) -> Answer:
     value = value_of(trace, q)
     text = _shown(trace, q, value)
     iv = range_of(ranges, q)
-    k, tol, low, high = tolerance(text, iv)
+    if "10^" in text:
+        k, tol, low, high = tolerance(text, iv)
+    else:  # fixed decimals, as the formatter writes them: their places are the text's
+        dot = text.find(".")
+        k, tol, low, high = _tolerance(Decimal(text), len(text) - dot - 1 if dot >= 0 else 0, iv)
     return Answer(quantity=q, value=value, text=text, tolerance=tol, low=low, high=high,
                   units=k, interval=iv)
 
@@ -135,7 +142,7 @@ def answer(trace: Trace, ranges: StepTrace, q: Quantity) -> Answer:
 def well_posed(a: Answer) -> bool:
     if "10^" in a.text:  # far below the sheet's digits: no student can be graded on it
         return False
-    return a.units == 0 or a.tolerance <= WELL_POSED_SHARE * abs(parse_shown(a.text))
+    return a.units == 0 or a.tolerance <= WELL_POSED_SHARE * abs(Decimal(a.text))
 
 
 # ---------------------------------------------------------------- levels
