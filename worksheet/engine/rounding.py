@@ -105,6 +105,25 @@ def _rounder(precision: int):
     return round_to_display
 
 
+def pair_rounder(precision: int):
+    """rounder(precision) applied to both ends of an interval at once, (lo, hi) -> (round(lo),
+    round(hi)): ends of 0.1 and more take the plain quantize without a call each."""
+    one = rounder(precision)
+    if not 0 <= precision < len(_UNITS) - MIN_SIGNIFICANT:
+        return lambda lo, hi: (one(lo), one(hi))
+    unit = _UNITS[precision]
+    quantize = _WIDE.quantize
+    widest = _WIDE.prec - precision - 2 - MIN_SIGNIFICANT
+
+    def round_pair(lo: Decimal, hi: Decimal) -> tuple[Decimal, Decimal]:
+        if (lo.__class__ is Decimal is hi.__class__ and lo and hi and -1 <= lo.adjusted() < widest
+                and -1 <= hi.adjusted() < widest):
+            return quantize(lo, unit), quantize(hi, unit)
+        return one(lo), one(hi)
+
+    return round_pair
+
+
 def round_decimal_places(x: float | Decimal, places: int) -> Decimal:
     """Round half away from zero to a fixed number of decimal places."""
     return _quantize(x if x.__class__ is Decimal else to_decimal(x), places)
