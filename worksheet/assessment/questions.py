@@ -112,7 +112,7 @@ def tolerance(text: str, iv: Iv) -> tuple[int, Decimal, str, str]:
 
 
 def _tolerance(p: Decimal, places: int, iv: Iv) -> tuple[int, Decimal, str, str]:
-    u = Decimal(1).scaleb(-places)
+    u = _UNITS[places] if places < len(_UNITS) else Decimal(1).scaleb(-places)
     lo = round_decimal_places(iv.lo, places)
     hi = round_decimal_places(iv.hi, places)
     k = int(max(p - lo, hi - p, _ZERO) / u)
@@ -124,6 +124,7 @@ def _tolerance(p: Decimal, places: int, iv: Iv) -> tuple[int, Decimal, str, str]
 
 
 _ZERO = Decimal(0)
+_UNITS = [Decimal(1).scaleb(-places) for places in range(30)]
 
 
 def answer(trace: Trace, ranges: StepTrace, q: Quantity) -> Answer:

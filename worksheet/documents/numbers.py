@@ -59,7 +59,14 @@ def parse_shown(text: str) -> Decimal:
 
 def places_of(text: str) -> int:
     """Decimal places of a displayed number."""
+    if text.strip("-.") and not text.strip(_PLAIN) and text.count(".") <= 1 and text.rfind("-") <= 0:
+        # fixed decimals, as the formatter writes them: count them
+        dot = text.find(".")
+        return len(text) - dot - 1 if dot >= 0 else 0
     return max(0, -parse_shown(text).as_tuple().exponent)
+
+
+_PLAIN = "-0123456789."
 
 
 def fmt_difference(x: float | Decimal, operands: list[str], precision: int) -> str:
