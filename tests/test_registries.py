@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from decimal import Decimal, localcontext
 from pathlib import Path
 
@@ -18,8 +19,14 @@ from worksheet.engine.spec import build_spec
 from worksheet.engine.sampling import draw_problem
 
 PACKAGE = Path(__file__).resolve().parent.parent / "worksheet"
+TEMPLATES = PACKAGE.parent / "templates"
 REGISTRIES = {"engine/activations.py", "engine/losses.py"}
 NAMES = set(ACTIVATIONS) | set(LOSSES)
+_QUOTED_NAME = r"""['"](%s)['"]""" % "|".join(sorted(NAMES, key=len, reverse=True))
+# A quoted name after == or !=, inside the tuple or list after `in`, or before a comparison.
+TEMPLATE_COMPARISON = re.compile(
+    rf"(?:==|!=|\bin\s*[(\[][^)\]]*?)\s*{_QUOTED_NAME}|{_QUOTED_NAME}\s*(?:==|!=|\bin\b|\bnot\s+in\b)"
+)
 
 
 def _names_in(node: ast.AST) -> list[str]:
@@ -44,6 +51,31 @@ def name_branches(source: str) -> list[tuple[int, str]]:
 def test_the_scan_finds_a_branch_on_a_name():
     source = 'if name == "sigmoid":\n    pass\nx = 1 if loss in ("half_sse", "mse") else 2\nok = kind == "z"\n'
     assert name_branches(source) == [(1, "sigmoid"), (3, "half_sse"), (3, "mse")]
+
+
+def template_name_branches(source: str) -> list[tuple[int, str]]:
+    """(line, name) of every Jinja comparison against an activation or loss name in quotes."""
+    return [
+        (source.count("\n", 0, m.start()) + 1, m.group(1) or m.group(2))
+        for m in TEMPLATE_COMPARISON.finditer(source)
+    ]
+
+
+def test_the_template_scan_finds_a_branch_on_a_name():
+    source = (
+        "((* if a.name == 'sigmoid' *))\n((* elif a.name in ('relu', 'leaky_relu') *))\n"
+        "((( 'x' if \"bce\" != loss.name ))) ((* if 'tanh' in acts *))\n"
+        "((* if s.kind == 'exp_reciprocal' *)) the sigmoid in 'softmax' (( d.code('mse') ))\n"
+    )
+    assert template_name_branches(source) == [(1, "sigmoid"), (2, "relu"), (3, "bce"), (3, "tanh")]
+
+
+def test_no_template_branches_on_an_activation_or_loss_name():
+    offenders = []
+    for path in sorted(TEMPLATES.rglob("*.j2")):
+        template = path.relative_to(TEMPLATES).as_posix()
+        offenders += [f"{template}:{line} {name}" for line, name in template_name_branches(path.read_text("utf-8"))]
+    assert offenders == [], "templates branch on registry names: " + ", ".join(offenders)
 
 
 def test_no_module_branches_on_an_activation_or_loss_name():

@@ -83,7 +83,7 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
         "loss": {
             "name": spec.loss, "title": loss.title, "total_latex": loss.total_latex,
             "term_latex": loss.term_latex, "derivative_latex": loss.derivative_latex,
-            "sympy": loss_latex(spec.loss),
+            "sympy": loss_latex(spec.loss), "term_form": loss.term_form, "halved": loss.halved,
         },
         # With one weight layer there is no hidden delta for the update order to change.
         "sequential": spec.update_order == "sequential" and spec.depth > 1,
@@ -94,7 +94,8 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
             {
                 "name": a, "title": get_activation(a).title, "symbol": get_activation(a).symbol,
                 "simple": get_activation(a).derivative_latex, "sympy": activation_latex(a),
-                "elementwise": get_activation(a).elementwise,
+                "elementwise": get_activation(a).elementwise, "hand_value": get_activation(a).hand_value,
+                "derivative_from": get_activation(a).derivative_from, "kink_at_zero": get_activation(a).kink_at_zero,
                 "inline": (
                     get_activation(a).inline_value or activation_latex(a)[0],
                     get_activation(a).inline_derivative or activation_latex(a)[1],
@@ -424,6 +425,7 @@ def _bias_grads(spec, F, layer: LayerTrace, neurons) -> list[dict[str, Any]] | N
 
 def _hidden_section(spec, F, step: StepTrace, l: int, neurons) -> dict[str, Any]:
     layer = step.layers[l - 1]
+    act = get_activation(layer.activation)
     nxt = step.layers[l]
     out_neurons = []
     for j in range(len(layer.z)):
@@ -442,7 +444,6 @@ def _hidden_section(spec, F, step: StepTrace, l: int, neurons) -> dict[str, Any]
         d = F.v(layer.delta[j])
         signs = {p["positive"] for p in paths if parse_shown(p["p"]) != 0}
         z = layer.z[j]
-        act = get_activation(layer.activation)
         dead = act.kink_at_zero and not act.uses_slope and z <= 0
         saturated = act.derivative_from == "output" and layer.derivative[j] < 0.01
         out_neurons.append({
@@ -463,7 +464,8 @@ def _hidden_section(spec, F, step: StepTrace, l: int, neurons) -> dict[str, Any]
     return {
         "l": l, "name": layer_name(spec, l), "next_name": layer_name(spec, l + 1),
         "next_is_output": l + 1 == spec.depth, "activation": layer.activation,
-        "act": get_activation(layer.activation).title,
+        "act": act.title,
+        "saturates": act.derivative_from == "output", "shrinks": act.derivative_bound < 1, "kinked": act.kink_at_zero,
         "neurons": out_neurons, "weights": weights, "first": first, "rest": weights[1:],
         "rep": rep, "biases": _bias_grads(spec, F, layer, neurons),
         "n_next": len(nxt.delta),
@@ -528,6 +530,8 @@ def _matrix_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
             "grad_b": _col([F.v(x) for x in layer.grad_b]) if layer.grad_b is not None else None,
             "output": l == L, "activation": layer.activation,
             "act_symbol": get_activation(layer.activation).symbol,
+            "elementwise": get_activation(layer.activation).elementwise,
+            "combined": l == L and layer.activation in get_loss(spec.loss).combined_delta,
             "prev": r"\mathbf{x}" if l == 1 else rf"\mathbf{{a}}^{{({l - 1})}}",
             "prevT": r"\mathbf{x}^{T}" if l == 1 else rf"\mathbf{{a}}^{{({l - 1})T}}",
         })
