@@ -148,16 +148,19 @@ def original() -> list[str]:
 
 
 def _printed_reference():
-    from worksheet.documents.context import REFERENCE_PRINTED
+    from worksheet.documents.reference_original import REFERENCE_PRINTED
 
     return REFERENCE_PRINTED
 
 
 def test_corrections_table_comes_from_the_checker():
-    from worksheet.documents.context import Formatter, _corrections
+    from worksheet.documents.context import walkthrough_context
 
     trace = reference_trace()
-    assert corrections(_printed_reference(), trace) == _corrections(Formatter(5, True), trace.first)
+    rows = walkthrough_context(trace, reference=True)["corrections"]
+    assert rows == corrections(_printed_reference(), trace)
+    # Every row is a value the original printed that the correct computation does not give.
+    assert len(rows) == 31 and all(r["printed"] != r["exact"] for r in rows)
 
 
 # The three corrections a hand computation rounding to 5 decimals can reach: the carried

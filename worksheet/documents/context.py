@@ -125,7 +125,7 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
     ctx["insights"] = _insights(spec, F, step, neurons)
     ctx["steps"] = _steps_section(spec, F, trace, neurons) if spec.steps > 1 else None
     ctx["appendix"] = _appendix(spec, F, step, neurons)
-    ctx["corrections"] = _corrections(F, step) if reference else None
+    ctx["corrections"] = _corrections(trace) if reference else None
     ctx["contrast"] = _contrast(spec, F, step, contrast.first) if contrast is not None else None
     ctx["mismatches"] = F.mismatches
     return ctx
@@ -608,34 +608,13 @@ def _appendix(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
     return {"forward": forward}
 
 
-def _corrections(F, step: StepTrace) -> list[dict[str, str]]:
-    out = []
-    for label, kind, idx, printed in REFERENCE_PRINTED:
-        if kind == "o":
-            value = step.layers[idx[0]].a[idx[1]]
-        elif kind == "E":
-            value = step.loss.terms[idx[0]]
-        elif kind == "Etot":
-            value = step.loss.total
-        elif kind == "delta":
-            value = step.layers[idx[0]].delta[idx[1]]
-        elif kind == "dE":
-            value = step.loss.dE_do[idx[0]]
-        elif kind == "der":
-            value = step.layers[idx[0]].derivative[idx[1]]
-        elif kind == "path":
-            value = step.layers[idx[0]].paths[idx[1]][idx[2]]
-        elif kind == "error":
-            value = step.layers[idx[0]].error[idx[1]]
-        elif kind == "grad":
-            value = step.layers[idx[0]].grad_W[idx[1]][idx[2]]
-        else:
-            value = step.layers[idx[0]].W_new[idx[1]][idx[2]]
-        places = len(printed.partition(".")[2])
-        exact = format(round_decimal_places(value, places), "f")
-        if exact != printed:
-            out.append({"label": label, "printed": printed, "exact": exact})
-    return out
+def _corrections(trace: Trace) -> list[dict[str, str]]:
+    """The corrections table of the reference: what `worksheet check` finds wrong in the values
+    the original printed (a slip, or a value a hand computation could reach only by rounding
+    earlier steps), so the table and the checker cannot disagree."""
+    from ..check.corrections import corrections
+
+    return corrections(REFERENCE_PRINTED, trace)
 
 
 def _contrast(spec, F, seq: StepTrace, sim: StepTrace) -> list[dict[str, str]]:
