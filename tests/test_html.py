@@ -242,3 +242,28 @@ def test_the_walkthrough_page_has_every_section_and_link(tmp_path, name):
     assert "[^" not in text and (tree.xpath("//section[@class='footnotes']//li") or "[^" not in markdown)
     outside_code = re.sub(r"```.*?```", "", markdown, flags=re.S)
     assert text.count("<math") == len(re.findall(r"\$\$.+?\$\$|\$[^$\n]+\$", outside_code, re.S))
+
+
+def test_svg_weight_labels_meet_no_other_label_and_no_circle():
+    """Every labelled layer shape: each weight label's box is clear of the other labels and of
+    every neuron circle (the boxes the placement itself uses, from the label font's metrics)."""
+    import itertools
+    import re
+
+    from worksheet.publish.html import svg
+
+    sizes = range(1, svg.MAX_LABELLED_EDGES + 1)
+    for layers in itertools.chain(itertools.product(sizes, repeat=2), itertools.product(sizes, repeat=3)):
+        if any(a * b > svg.MAX_LABELLED_EDGES for a, b in zip(layers, layers[1:])):
+            continue
+        spec, given = api.load_spec(worksheet.Network(seed=3, layers="-".join(map(str, layers)), activation="tanh", loss="mse"))
+        trace = api.solve(spec, given)
+        drawing = svg.network_svg(spec, trace.values, "caption")
+        circles = [(float(cx), float(cy)) for cx, cy in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', drawing)]
+        labels = re.findall(r'<text class="w" x="([\d.-]+)" y="([\d.-]+)">([^<]+)</text>', drawing)
+        assert len(labels) == sum(a * b for a, b in zip(layers, layers[1:]))
+        boxes = [svg._label_box(float(x), float(y) + 5, text) for x, y, text in labels]
+        for a, b in itertools.combinations(boxes, 2):
+            assert not svg._overlaps(a, b), layers
+        for box in boxes:
+            assert svg._clear_of_circles(box, circles), layers
