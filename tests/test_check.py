@@ -460,6 +460,7 @@ def test_report_json_lists_drift_only_when_strict(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.tex
 def test_pdf_through_pdftotext(tmp_path):
     import shutil
 
