@@ -219,7 +219,7 @@ class Intervals:
         """Nothing to check: an interval that reaches no finite value raises where it arises."""
 
 
-def ranges(trace: Trace) -> StepTrace:
+def ranges(trace: Trace, v: calculator.Variation = calculator.CORRECT) -> StepTrace:
     """The interval of every quantity of the first step, at the trace's display precision.
 
     The operations and the points where a value is written down (and may be rounded) are the
@@ -229,5 +229,5 @@ def ranges(trace: Trace) -> StepTrace:
     with localcontext() as ctx:
         ctx.prec = _PREC
         x, t, weights, biases = calculator.given(ops, trace.values)
-        record, _, _ = calculator.step(ops, trace.spec, 1, x, t, weights, biases, after=False)
+        record, _, _ = calculator.step(ops, trace.spec, 1, x, t, weights, biases, after=False, v=v)
         return record

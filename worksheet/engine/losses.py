@@ -36,6 +36,7 @@ class Loss:
     combined_delta: tuple[str, ...] = ()
     combined: Callable | None = None
     derivative_asked: bool = False  # a sheet asks dE/do_k on its own: one line of arithmetic
+    halved: bool = False  # E_k carries a factor 1/2 that makes dE/do_k = o_k - t_k
 
 
 def _sympy():
@@ -79,6 +80,7 @@ LOSSES: dict[str, Loss] = {
             title="Half sum of squared errors",
             terms=_squared(lambda ops, s, n: s * ops.num(0.5)),
             derivative_asked=True,
+            halved=True,
             derivative=lambda ops, o, t, n: o - t,
             sympy_term=lambda o, t, n: _sympy().Rational(1, 2) * (t - o) ** 2,
             total_latex=r"E_{total} = \sum_k E_k",
