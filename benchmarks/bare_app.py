@@ -48,7 +48,8 @@ def exam(seed: int = 0, jobs: int = 0, quiet: bool = False) -> None:
 
 @app.command()
 def grade() -> None:
-    """Mark students' answers within each answer's tolerance: grades.csv and a summary."""
+    """Mark students' answers within each answer's tolerance: grades.csv with a diagnosis of each
+    wrong answer, a feedback file per student (feedback/ beside grades.csv), and a summary."""
 
 
 if __name__ == "__main__":

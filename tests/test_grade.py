@@ -87,7 +87,8 @@ def test_a_class_is_graded_within_tolerance(exam, tmp_path):
     grades = {r["id"]: r for r in read_csv(path)}
     assert list(grades) == [str(n) for n in range(1, 13)]
     n = len(labels)
-    assert list(grades["1"]) == ["id", "name", "variant", *labels, "total", "max"]
+    assert list(grades["1"]) == ["id", "name", "variant", *labels, "total", "max", "diagnosis"]
+    assert all(grades[s]["diagnosis"] == "" for s in ("1", "3", "4", "5", "12"))
     assert all(grades[s]["total"] == grades[s]["max"] == str(n) for s in ("1", "5", "6", "7", "8", "9", "10", "11"))
     assert grades["2"]["1c"] == "0" and grades["2"]["2e"] == "0" and grades["2"]["total"] == str(n - 2)
     assert grades["3"]["1a"] == "0" and grades["3"]["total"] == str(n - 1)
@@ -96,6 +97,8 @@ def test_a_class_is_graded_within_tolerance(exam, tmp_path):
     assert lines[0].startswith(f"12 students, {n} questions, {n} points: mean ")
     assert lines[1].startswith("most missed: 1a (2 of 12, 2 unanswered); 1c (2 of 12, 1 unanswered)")
     assert lines[2] == "no responses from 1 student(s): 12"
+    assert lines[3].endswith(f"feedback in {exam / 'feedback'}")
+    assert (exam / "feedback" / "2.md").read_text(encoding="utf-8").count("| 0 of 1 |") == 2
 
 
 @pytest.mark.parametrize("rows, message", [
@@ -143,3 +146,39 @@ def test_grade_command_end_to_end(tmp_path):
     assert out[-1] == str(Path("quiz") / "grades.csv")
     grades = read_csv(tmp_path / "quiz" / "grades.csv")
     assert grades[0]["name"] == "Zoë Ñúñez" and grades[0]["total"] == "9" and grades[1]["total"] == "0"
+
+
+def mistaken_answers(sid: str, name: str) -> dict[str, str]:
+    """What a student with misconception `name` writes, per label (rounding only the answers)."""
+    from worksheet.engine.misconceptions import MISCONCEPTIONS
+
+    sheet = api.load_sheet(dict(OPTIONS), None, None, None, 2, False, "Backpropagation exam")
+    out = {}
+    for p in build_problems(sheet, variant_seed(2026, sid)):
+        student = MISCONCEPTIONS[name].trace(p.trace.spec, p.trace.values)
+        for label, a in zip(p.labels, p.answers):
+            out[label] = shown(student, a.quantity)
+    return out
+
+
+def test_wrong_answers_are_diagnosed_and_carried_forward(exam, tmp_path):
+    rows = [[sid, label, value] for sid, name in (("1", "no_output_derivative"), ("2", "sign_flipped"))
+            for label, value in mistaken_answers(sid, name).items()]
+    rows += [["3", label, value] for label, value in carried_answers("3").items()]
+    responses = write_csv(tmp_path / "responses.csv", ["id", "question", "value"], rows)
+    path, lines = api.grade(exam, responses, tmp_path / "plain.csv")
+    plain = {r["id"]: r for r in read_csv(path)}
+    assert "no_output_derivative" in plain["1"]["diagnosis"] and "sign_flipped" in plain["2"]["diagnosis"]
+    assert plain["3"]["diagnosis"] == "" and plain["3"]["total"] == plain["3"]["max"]
+    feedback = (tmp_path / "feedback" / "1.md").read_text(encoding="utf-8")
+    assert "the activation's derivative is missing from the output delta" in feedback and "$$" in feedback
+    path, lines = api.grade(exam, responses, tmp_path / "carried.csv", carry_forward=True, carry_fraction=0.5)
+    carried = {r["id"]: r for r in read_csv(path)}
+    labels = [k for k in plain["1"] if k not in ("id", "name", "variant", "total", "max", "diagnosis")]
+    # A student wrong from their first mistake on gets half of every later answer that follows from it.
+    for sid in ("1", "2"):
+        assert Decimal(carried[sid]["total"]) > Decimal(plain[sid]["total"])
+        for label in labels:
+            assert Decimal(carried[sid][label]) in (Decimal(plain[sid][label]), Decimal("0.5"))
+    assert carried["3"]["total"] == plain["3"]["total"]
+    assert lines[-1].endswith("answer(s) credited by error carried forward")

@@ -446,21 +446,45 @@ def _names_tex(students, source: str, formats: tuple[str, ...]) -> tuple[dict[st
     return {s.id: tex_name_unicode(s.name) for s in students}, "lualatex"
 
 
-def grade(exam_dir: Path, responses: Path, out: Path | None = None) -> tuple[Path, list[str]]:
-    """`worksheet grade`: each response marked within its tolerance; grades.csv and a summary."""
+def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forward: bool = False,
+          carry_fraction: float = 1.0) -> tuple[Path, list[str]]:
+    """`worksheet grade`: each response marked within its tolerance; grades.csv with each wrong
+    answer's diagnosis, a feedback file per student, and a summary. With `carry_forward`, an
+    answer right given the student's own earlier answers gets `carry_fraction` of its points."""
+    from decimal import Decimal
+
     from .assessment.examdir import load_exam
     from .assessment.grading import grade as mark
     from .assessment.grading import grades_csv, read_answers, summary
+    from .assessment.review import diagnosis_cell, feedback_md, review, student_problems
     from .publish.output import write_all
     from .assessment.roster import read_responses
 
+    if not 0 < carry_fraction <= 1:
+        raise SpecError(f"carry fraction {carry_fraction} is out of range; allowed: above 0, at most 1")
     # Input: the exam's answers and the students' responses, validated.
-    load_exam(exam_dir)
+    manifest = load_exam(exam_dir)
     expected = read_answers(exam_dir)
     given = read_responses(responses)
-    # Marking.
+    # Marking, then each student's variant drawn again from the manifest for the review.
     grades = mark(expected, given, responses)
-    # Output.
+    problems = student_problems(manifest, f"manifest in {exam_dir}")
+    credited = {}
+    if carry_forward:
+        from .assessment.carry_forward import credit
+
+        grades, credited = credit(grades, expected, given, problems, Decimal(repr(carry_fraction)).normalize())
+    reviews = review(grades, expected, given, problems, credited)
+    # Output: grades.csv, and feedback/<id>.md beside it.
     path = Path(exam_dir) / "grades.csv" if out is None else Path(out)
-    write_all({path: grades_csv(grades)})
-    return path, summary(grades)
+    title = str((manifest.get("options") or {}).get("title") or manifest.get("title") or "Exam")
+    files = {path: grades_csv(grades, {r.first.id: diagnosis_cell(r) for r in reviews})}
+    for r in reviews:
+        files[path.parent / "feedback" / f"{r.first.id}.md"] = feedback_md(r, title, grades.maximum)
+    write_all(files)
+    diagnosed = sum(1 for r in reviews for i in r.items if i.suspect is not None)
+    lines = summary(grades)
+    lines.append(f"{diagnosed} wrong answer(s) matched a misconception; feedback in {path.parent / 'feedback'}")
+    if carry_forward:
+        lines.append(f"{len(credited)} answer(s) credited by error carried forward")
+    return path, lines

@@ -236,11 +236,16 @@ def grade(
     ],
     out: Annotated[Optional[Path], typer.Option("--out", help="The grades file (default: EXAM/grades.csv).",
                                                 dir_okay=False)] = None,
+    carry_forward: Annotated[bool, typer.Option(
+        "--carry-forward", help="Credit an answer that is right given the student's own earlier answers.")] = False,
+    carry_fraction: Annotated[float, typer.Option(
+        "--carry-fraction", help="Share of a question's points an answer carried forward gets.")] = 1.0,
 ) -> None:
-    """Mark students' answers within each answer's tolerance: grades.csv and a summary."""
+    """Mark students' answers within each answer's tolerance: grades.csv with a diagnosis of each
+    wrong answer, a feedback file per student (feedback/ beside grades.csv), and a summary."""
     from . import api
 
-    path, lines = api.grade(exam, responses, out)
+    path, lines = api.grade(exam, responses, out, carry_forward, carry_fraction)
     for line in lines:
         typer.echo(line)
     typer.echo(str(path))

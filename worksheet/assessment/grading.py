@@ -115,13 +115,17 @@ def grade(expected: list[Expected], responses: list[Response], responses_path: P
     return Grades(questions, rows, maximum, missed, unanswered, without)
 
 
-def grades_csv(g: Grades) -> str:
+def grades_csv(g: Grades, diagnoses: dict[str, str] | None = None) -> str:
+    """One row per student; with `diagnoses` (id -> text), a last column naming the misconception
+    each wrong answer matches."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["id", "name", "variant", *g.questions, "total", "max"])
+    extra = ["diagnosis"] if diagnoses is not None else []
+    writer.writerow(["id", "name", "variant", *g.questions, "total", "max", *extra])
     for first, points, total in g.students:
         cells = [_plain(points.get(q, Decimal(0))) for q in g.questions]
-        writer.writerow([first.id, first.name, first.variant, *cells, _plain(total), _plain(g.maximum)])
+        more = [diagnoses.get(first.id, "")] if diagnoses is not None else []
+        writer.writerow([first.id, first.name, first.variant, *cells, _plain(total), _plain(g.maximum), *more])
     return buf.getvalue()
 
 

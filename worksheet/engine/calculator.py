@@ -111,9 +111,27 @@ class Variation:
     jacobian_diagonal: bool = False  # softmax differentiated element-wise: o_k(1 - o_k) alone
     bias_as_input: bool = False  # dE/db_j = delta_j * b_j, the bias taken as its own input
     update_sign: int = -1  # +1: w + eta g for w - eta g
+    # Values a student wrote, taken in place of the computed ones (error carried forward): pairs
+    # of a quantity (kind, l, j, i) as questions.Quantity spells it, and the value as written (a
+    # Decimal: what it may have been rounded from is half a unit of its last digit either way).
+    pins: tuple = ()
 
 
 CORRECT = Variation()
+
+
+def _pin(ops, pins: dict, kind: str, l: int, xs: list) -> list:
+    """xs, with the value a student wrote wherever `pins` holds one."""
+    if not pins:
+        return xs
+    return [ops.written(pins[(kind, l, j, 0)]) if (kind, l, j, 0) in pins else x for j, x in enumerate(xs)]
+
+
+def _pin_rows(ops, pins: dict, kind: str, l: int, rows: list) -> list:
+    if not pins:
+        return rows
+    return [[ops.written(pins[(kind, l, j, i)]) if (kind, l, j, i) in pins else x for i, x in enumerate(row)]
+            for j, row in enumerate(rows)]
 
 
 # ---------------------------------------------------------------- number backends
@@ -135,6 +153,10 @@ class Exact:
 
     def scalar(self, x):
         """A constant of the spec (the leaky slope) inside the backend's functions."""
+        return self.num(x)
+
+    def written(self, x):
+        """A value a student wrote down (a Decimal), as it was written."""
         return self.num(x)
 
     def out(self, x) -> float:
@@ -328,20 +350,22 @@ class _Forward:
     a: list
 
 
-def _forward_layer(ops, spec: NetworkSpec, l: int, W, b, a_prev) -> _Forward:
+def _forward_layer(ops, spec: NetworkSpec, l: int, W, b, a_prev, pins=None) -> _Forward:
     products = [[ops.r(w * a) for w, a in zip(row, a_prev)] for row in W]
     z = [ops.r(ops.total(p + [b[j]] if b is not None else p)) for j, p in enumerate(products)]
+    z = _pin(ops, pins, "z", l, z)
     ops.check(f"net input of layer {l}, neuron", z)
     act = get_activation(spec.activations[l - 1])
     a, e, shift, s = act.forward(ops, z, ops.scalar(spec.leaky_slope), l)
+    a = _pin(ops, pins, "a", l, a)
     ops.check(f"activation of layer {l}, neuron", a)
     return _Forward(list(a_prev), products, z, e, shift, s, a)
 
 
-def _forward(ops, spec: NetworkSpec, x, weights, biases) -> list[_Forward]:
+def _forward(ops, spec: NetworkSpec, x, weights, biases, pins=None) -> list[_Forward]:
     out, a = [], x
     for l in range(1, spec.depth + 1):
-        f = _forward_layer(ops, spec, l, weights[l - 1], biases[l - 1] if biases else None, a)
+        f = _forward_layer(ops, spec, l, weights[l - 1], biases[l - 1] if biases else None, a, pins)
         out.append(f)
         a = f.a
     return out
@@ -350,7 +374,7 @@ def _forward(ops, spec: NetworkSpec, x, weights, biases) -> list[_Forward]:
 # ---------------------------------------------------------------- loss
 
 
-def _loss(ops, spec: NetworkSpec, last: _Forward, t, v: Variation = CORRECT) -> LossTrace:
+def _loss(ops, spec: NetworkSpec, last: _Forward, t, v: Variation = CORRECT, pins=None) -> LossTrace:
     loss = get_loss(spec.loss)
     act = get_activation(spec.activations[-1])
     o, n = last.a, ops.num(len(t))
@@ -358,6 +382,7 @@ def _loss(ops, spec: NetworkSpec, last: _Forward, t, v: Variation = CORRECT) -> 
     square, log_o, log_1mo, terms = loss.terms(ops, act, last.z, o, t, diff, n)
     if v.loss_scale != 1:
         terms = [ops.r(term * v.loss_scale) for term in terms]
+    terms = _pin(ops, pins, "E_k", 0, terms)
     if ops.checked:
         for k, term in enumerate(terms, start=1):
             if ops.rounds and isinstance(term, float) and math.isinf(term):
@@ -367,7 +392,7 @@ def _loss(ops, spec: NetworkSpec, last: _Forward, t, v: Variation = CORRECT) -> 
                     f"{spec.loss} takes ln 0; use --rounding exact or a higher --precision"
                 )
         _finite("loss term E", terms)
-    total = ops.r(ops.total(terms))
+    total = _pin(ops, pins, "E", 0, [ops.r(ops.total(terms))])[0]
     if ops.checked and isinstance(total, float) and not math.isfinite(total):  # finite terms can overflow their sum
         raise NumericError(
             "the total loss is infinite: the values are too large to represent in double precision; "
@@ -376,6 +401,7 @@ def _loss(ops, spec: NetworkSpec, last: _Forward, t, v: Variation = CORRECT) -> 
     dE_do = [ops.r(loss.derivative(ops, oi, ti, n)) for oi, ti in zip(o, t)]
     if v.loss_scale * v.derivative_sign != 1:
         dE_do = [ops.r(d * (v.loss_scale * v.derivative_sign)) for d in dE_do]
+    dE_do = _pin(ops, pins, "dE_do", spec.depth, dE_do)
     if ops.checked:
         for k, d in enumerate(dE_do, start=1):
             if isinstance(d, float) and not math.isfinite(d):
@@ -440,8 +466,9 @@ def step(ops, spec: NetworkSpec, index: int, x, t, weights, biases, after: bool 
     pass as a misconception does it."""
     lr = ops.num(spec.lr)
     n = ops.num(len(t))
-    fwd = _forward(ops, spec, x, weights, biases)
-    loss = _loss(ops, spec, fwd[-1], t, v)
+    pins = dict(v.pins)
+    fwd = _forward(ops, spec, x, weights, biases, pins)
+    loss = _loss(ops, spec, fwd[-1], t, v, pins)
     # The rounded dE/do as the trace holds it: carried decimals come back through their doubles.
     dE_do = [ops.num(d) for d in loss.dE_do]
 
@@ -457,6 +484,7 @@ def step(ops, spec: NetworkSpec, index: int, x, t, weights, biases, after: bool 
         paths = delta_terms = jacobian = derivative = None
         if l == L:
             delta, derivative, jacobian, delta_terms = _output_delta(ops, spec, f, dE_do, t, n, v)
+            delta = _pin(ops, pins, "delta", l, delta)
             error = dE_do
         else:
             # Sequential order is the classic mistake: the paths use W(l+1) already updated.
@@ -467,20 +495,24 @@ def step(ops, spec: NetworkSpec, index: int, x, t, weights, biases, after: bool 
                 for j in range(len(f.z))
             ]
             kept = len(delta_next) - 1 if v.drop_last_path else len(delta_next)
-            error = [ops.r(ops.total(p[:kept])) for p in paths]
+            error = _pin(ops, pins, "error", l, [ops.r(ops.total(p[:kept])) for p in paths])
             derivative = _derivatives(ops, spec, get_activation(spec.activations[l - 1]), f, v, l)
             delta = [ops.r(e * d) for e, d in zip(error, derivative)] if v.hidden_derivative else list(error)
+            delta = _pin(ops, pins, "delta", l, delta)
         ops.check(f"delta of layer {l}, neuron", delta)
         source = fwd[l - 2].z if v.source_net and l > 1 else f.a_prev
-        grad_W = [[ops.r(d * a) for a in source] for d in delta]
+        grad_W = _pin_rows(ops, pins, "grad_W", l, [[ops.r(d * a) for a in source] for d in delta])
         step_W = [[ops.r(lr * g) for g in row] for row in grad_W]
         # w - eta*g is exact in carried decimals: no rounding, so a small update is not lost.
-        W_new = [[ops.stored(_update(w, s, v)) for w, s in zip(wr, sr)] for wr, sr in zip(W, step_W)]
+        W_new = _pin_rows(ops, pins, "W_new", l,
+                          [[ops.stored(_update(w, s, v)) for w, s in zip(wr, sr)] for wr, sr in zip(W, step_W)])
         grad_b = step_b = b_new = None
         if b is not None:
             grad_b = [ops.r(d * bi) for d, bi in zip(delta, b)] if v.bias_as_input else list(delta)
+            grad_b = _pin(ops, pins, "grad_b", l, grad_b)
             step_b = [ops.r(lr * g) for g in grad_b]
             b_new = list(b) if spec.bias_policy == "frozen" else [ops.stored(_update(bi, s, v)) for bi, s in zip(b, step_b)]
+            b_new = _pin(ops, pins, "b_new", l, b_new)
         new_W[l - 1], new_b[l - 1] = W_new, b_new
         records[l - 1] = LayerTrace(
             l=l,

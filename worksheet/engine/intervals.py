@@ -137,6 +137,12 @@ class Intervals:
     def num(self, x) -> Iv:
         return _iv(x)
 
+    def written(self, x: Decimal) -> Iv:
+        """A value a student wrote down: what they rounded to it, or kept, lies within half a
+        unit of its last digit."""
+        half = Decimal(1).scaleb(x.as_tuple().exponent) / 2
+        return Iv(x - half, x + half)
+
     def scalar(self, x) -> Decimal:
         return to_decimal(x)
 
