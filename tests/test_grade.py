@@ -182,3 +182,30 @@ def test_wrong_answers_are_diagnosed_and_carried_forward(exam, tmp_path):
             assert Decimal(carried[sid][label]) in (Decimal(plain[sid][label]), Decimal("0.5"))
     assert carried["3"]["total"] == plain["3"]["total"]
     assert lines[-1].endswith("answer(s) credited by error carried forward")
+
+
+def test_item_analysis_report_with_plots(exam, tmp_path):
+    rows = [[sid, label, value] for sid in ("1", "2", "3") for label, value in carried_answers(sid).items()]
+    rows += [["4", label, value] for label, value in mistaken_answers("4", "sign_flipped").items()]
+    rows += [["5", label, "0"] for label in carried_answers("5")]
+    responses = write_csv(tmp_path / "responses.csv", ["id", "question", "value"], rows)
+    api.grade(exam, responses, tmp_path / "grades.csv", report=True)
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "| question | quantities asked | difficulty | discrimination | misconceptions diagnosed |" in report
+    assert "sign_flipped 1" in report and "![Score distribution](report/scores.svg)" in report
+    for name in ("scores.svg", "items.svg"):
+        svg = (tmp_path / "report" / name).read_text(encoding="utf-8")
+        assert svg.startswith("<?xml") and "<path" in svg
+    first = (tmp_path / "report" / "items.svg").read_bytes()
+    api.grade(exam, responses, tmp_path / "grades.csv", report=True)
+    assert (tmp_path / "report" / "items.svg").read_bytes() == first  # deterministic figures
+
+
+def test_point_biserial_is_the_correlation_with_the_rest_score():
+    from worksheet.assessment.itemanalysis import point_biserial
+
+    import numpy as np
+
+    item, rest = [1.0, 0.0, 1.0, 1.0, 0.0], [7.0, 3.0, 5.0, 8.0, 4.0]
+    assert point_biserial(item, rest) == pytest.approx(np.corrcoef(item, rest)[0, 1])
+    assert point_biserial([1.0, 1.0], [2.0, 3.0]) is None

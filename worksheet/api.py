@@ -447,10 +447,11 @@ def _names_tex(students, source: str, formats: tuple[str, ...]) -> tuple[dict[st
 
 
 def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forward: bool = False,
-          carry_fraction: float = 1.0) -> tuple[Path, list[str]]:
+          carry_fraction: float = 1.0, report: bool = False) -> tuple[Path, list[str]]:
     """`worksheet grade`: each response marked within its tolerance; grades.csv with each wrong
     answer's diagnosis, a feedback file per student, and a summary. With `carry_forward`, an
-    answer right given the student's own earlier answers gets `carry_fraction` of its points."""
+    answer right given the student's own earlier answers gets `carry_fraction` of its points. With
+    `report`, report.md and its SVG figures (item analysis) beside grades.csv."""
     from decimal import Decimal
 
     from .assessment.examdir import load_exam
@@ -481,6 +482,10 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
     files = {path: grades_csv(grades, {r.first.id: diagnosis_cell(r) for r in reviews})}
     for r in reviews:
         files[path.parent / "feedback" / f"{r.first.id}.md"] = feedback_md(r, title, grades.maximum)
+    if report:
+        from .assessment.itemanalysis import report_files
+
+        files.update({path.parent / rel: text for rel, text in report_files(grades, reviews, title).items()})
     write_all(files)
     diagnosed = sum(1 for r in reviews for i in r.items if i.suspect is not None)
     lines = summary(grades)

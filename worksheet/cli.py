@@ -240,12 +240,14 @@ def grade(
         "--carry-forward", help="Credit an answer that is right given the student's own earlier answers.")] = False,
     carry_fraction: Annotated[float, typer.Option(
         "--carry-fraction", help="Share of a question's points an answer carried forward gets.")] = 1.0,
+    report: Annotated[bool, typer.Option(
+        "--report", help="Also write report.md: item analysis with SVG plots (needs matplotlib).")] = False,
 ) -> None:
     """Mark students' answers within each answer's tolerance: grades.csv with a diagnosis of each
     wrong answer, a feedback file per student (feedback/ beside grades.csv), and a summary."""
     from . import api
 
-    path, lines = api.grade(exam, responses, out, carry_forward, carry_fraction)
+    path, lines = api.grade(exam, responses, out, carry_forward, carry_fraction, report)
     for line in lines:
         typer.echo(line)
     typer.echo(str(path))
