@@ -354,6 +354,7 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
 
     from .assessment.examdir import variant_code, variant_seed
     from .assessment.grading import Expected
+    from .assessment.questions import quantity_name
     from .assessment.sheets import build_problems, sheet_context
     from .stages import stage
 
@@ -364,7 +365,8 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
     with stage("context"):
         ctx = sheet_context(sheet, drawn, {"code": code, "options_hash": options_hash}, student=person)
         expected = [
-            Expected(s.id, s.name, code, q["label"], Decimal(a.text), a.tolerance, p.source.points)
+            Expected(s.id, s.name, code, q["label"], Decimal(a.text), a.tolerance, p.source.points,
+                     quantity_name(p.trace.spec, a.quantity))
             for record, p in zip(ctx["problems"], drawn)
             for q, a in zip(record["questions"], p.answers)
         ]

@@ -12,7 +12,8 @@ from ..errors import InputFileError
 from .roster import Response
 
 ANSWERS = "answers.csv"
-ANSWER_COLUMNS = ("id", "name", "variant", "question", "expected", "tolerance", "points")
+ANSWER_COLUMNS = ("id", "name", "variant", "question", "quantity", "expected", "tolerance", "points")
+READ_COLUMNS = tuple(c for c in ANSWER_COLUMNS if c != "quantity")  # exams made before it was recorded
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Expected:
     value: Decimal
     tolerance: Decimal
     points: Decimal
+    quantity: str = ""  # dE/dw5, delta_h1, w2_new
 
 
 def answers_csv(rows: list[Expected]) -> str:
@@ -31,7 +33,8 @@ def answers_csv(rows: list[Expected]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(ANSWER_COLUMNS)
     for r in rows:
-        writer.writerow([r.id, r.name, r.variant, r.question, _plain(r.value), _plain(r.tolerance), _plain(r.points)])
+        writer.writerow([r.id, r.name, r.variant, r.question, r.quantity, _plain(r.value), _plain(r.tolerance),
+                         _plain(r.points)])
     return buf.getvalue()
 
 
@@ -44,7 +47,8 @@ def read_answers(folder: Path) -> list[Expected]:
 
     path = Path(folder) / ANSWERS
     header, rows = read_rows(path, "answers")
-    col = columns(header, ANSWER_COLUMNS, path, "answers")
+    col = columns(header, READ_COLUMNS, path, "answers")
+    quantity = header.index("quantity") if "quantity" in header else None
     out = []
     for line, row in rows:
         try:
@@ -53,7 +57,8 @@ def read_answers(folder: Path) -> list[Expected]:
             raise InputFileError(
                 f"answers {path} line {line}: expected, tolerance and points must be numbers") from None
         out.append(Expected(row[col["id"]].strip(), row[col["name"]].strip(), row[col["variant"]].strip(),
-                            row[col["question"]].strip(), value, tol, pts))
+                            row[col["question"]].strip(), value, tol, pts,
+                            row[quantity].strip() if quantity is not None and quantity < len(row) else ""))
     return out
 
 

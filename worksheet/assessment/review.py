@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..documents.notation import neuron, weight_number
 from .diagnosis import Suspect, diagnose, suspects
 from .grading import Expected, Grades
-from .questions import Quantity
+from .questions import quantity_name
 from .roster import Response
 from .sheets import Problem, build_problems
 
@@ -34,22 +33,6 @@ class Review:
     first: Expected
     items: list[Item]
     total: Decimal
-
-
-def quantity_name(spec, q: Quantity) -> str:
-    """The plain name of an asked quantity, as answers.csv and the reports write it."""
-    if q.kind == "E_k":
-        return f"E{q.j + 1}"
-    if q.kind == "E":
-        return "E"
-    if q.kind == "dE_do":
-        return f"dE/do{q.j + 1}"
-    n = neuron(spec, q.l, q.j + 1).short
-    if q.kind in ("grad_W", "W_new"):
-        w = f"w{weight_number(spec, q.l, q.j + 1, q.i + 1)}"
-        return f"dE/d{w}" if q.kind == "grad_W" else f"{w}_new"
-    return {"z": f"net_{n}", "a": n, "error": f"dE/d{n}", "delta": f"delta_{n}",
-            "grad_b": f"dE/db_{n}", "b_new": f"b_{n}_new"}[q.kind]
 
 
 def student_problems(manifest: dict[str, Any], where: str) -> dict[str, list[Problem]]:
