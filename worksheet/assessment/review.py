@@ -78,7 +78,10 @@ def review(grades: Grades, expected: list[Expected], responses: list[Response],
         for p, record in zip(problems.get(sid, []), _records(problems.get(sid, []), sheet_context)):
             if not same_variant(p, sheet):
                 continue
-            candidates = suspects(p)
+            # The misconceptions' passes run only for a problem with a wrong answer.
+            wrong = [points[label] != sheet[label].points and answered.get((sid, label)) is not None
+                     for label in p.labels]
+            candidates = suspects(p) if any(wrong) else [[] for _ in p.labels]
             for n, (label, a) in enumerate(zip(p.labels, p.answers)):
                 r = answered.get((sid, label))
                 value = r.value if r is not None else None
