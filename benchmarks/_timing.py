@@ -1,20 +1,56 @@
-"""Shared helpers for the benchmark scripts: wall time and peak memory of whole processes, machine facts."""
+"""Shared helpers for the benchmark scripts: wall time and peak memory of whole processes, machine
+facts, the floor every figure is compared with, and the size of a run.
+
+WORKSHEET_BENCHMARK_SIZE=tiny runs every benchmark once at a tiny size: the figures mean nothing
+then, but every script runs through (tests/test_benchmarks.py does this)."""
 
 from __future__ import annotations
 
 import os
+import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TINY = os.environ.get("WORKSHEET_BENCHMARK_SIZE") == "tiny"
+
+
+def sized(full, tiny):
+    """`full` for a real measurement, `tiny` for a smoke run."""
+    return tiny if TINY else full
+
+
+def worksheet() -> list[str]:
+    """The command that runs worksheet: the installed script, or this interpreter's module."""
+    script = shutil.which("worksheet")
+    return [script] if script else [sys.executable, "-m", "worksheet"]
 
 
 def machine() -> str:
-    return f"{os.cpu_count()} cores"
+    """What a figure depends on: cores, processor, Python and the TeX engine."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    tex = "no pdflatex"
+    if shutil.which("pdflatex"):
+        tex = subprocess.run(["pdflatex", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {tex}; "
+            f"load average {load:.2f} at the start")
 
 
 def wall(cmd: list[str], runs: int = 15, cwd=None, env=None) -> float:
     """Median wall time of a whole process, after one warm-up run."""
+    runs = sized(runs, 1)
     subprocess.run(cmd, cwd=cwd, env=env, check=True, capture_output=True)
     times = []
     for _ in range(runs):
@@ -22,6 +58,12 @@ def wall(cmd: list[str], runs: int = 15, cwd=None, env=None) -> float:
         subprocess.run(cmd, cwd=cwd, env=env, check=True, capture_output=True)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def floor(runs: int = 15) -> float:
+    """The floor of every command: a bare Typer app with worksheet's commands printing its
+    version (an interpreter starting and importing Typer, nothing of worksheet's own)."""
+    return wall([sys.executable, str(HERE / "bare_app.py"), "--version"], runs)
 
 
 def measured(cmd: list[str], cwd=None, env=None) -> tuple[float, float, str]:

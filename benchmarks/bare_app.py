@@ -9,6 +9,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 
@@ -28,28 +29,40 @@ def main_callback(
 
 @app.command()
 def generate(seed: int = 0) -> None:
-    """Write the worked solution of one problem (default: the reference's 2-2-2 network)."""
+    """Write one problem's worked solution, step by step."""
 
 
 @app.command()
 def reference() -> None:
-    """Regenerate the reference walkthrough (2-2-2 sigmoid network) with exact numbers."""
+    """Rewrite the reference walkthrough (exact numbers)."""
+
+
+@app.command()
+def specs() -> None:
+    """List the built-in specs that --spec takes by name."""
 
 
 @app.command()
 def practice(seed: int = 0) -> None:
-    """Write a practice sheet and its answer key (practice.md/.pdf, key.md/.pdf) from one draw."""
+    """Write a practice sheet and its answer key."""
 
 
 @app.command()
 def exam(seed: int = 0, jobs: int = 0, quiet: bool = False) -> None:
-    """Write one exam variant per student: sheets, keys, answers.csv and manifest.json (keep it private)."""
+    """Write an exam: a variant and a key per student.
+
+    Besides the sheets and keys: answers.csv (every expected answer with its tolerance) and
+    manifest.json, which writes the same exam again; keep it private, as its seed is the key.
+    """
 
 
 @app.command()
 def grade() -> None:
-    """Mark students' answers within each answer's tolerance: grades.csv with a diagnosis of each
-    wrong answer, a feedback file per student (feedback/ beside grades.csv), and a summary."""
+    """Mark answers within tolerance: grades.csv with a diagnosis of each wrong answer.
+
+    Writes a feedback file per student (feedback/ beside grades.csv) and prints the mean and the
+    questions most students missed.
+    """
 
 
 if __name__ == "__main__":

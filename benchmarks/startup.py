@@ -3,14 +3,10 @@ same commands and does nothing (target: within 1.3x), and the heavy modules the 
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
-from _timing import machine, wall
-
-HERE = Path(__file__).resolve().parent
+from _timing import HERE, machine, wall, worksheet
 
 
 def commands(module: str, path: str | None = None) -> list[str]:
@@ -24,7 +20,7 @@ def commands(module: str, path: str | None = None) -> list[str]:
 
 
 def main() -> None:
-    worksheet = shutil.which("worksheet") or sys.exit("worksheet is not installed")
+    command = worksheet()
     ours, bare = commands("worksheet.cli"), commands("bare_app", str(HERE / "bare_app.py"))
     if ours != bare:
         sys.exit(f"bare_app.py is out of date: worksheet has {ours}, bare_app.py {bare}")
@@ -32,7 +28,7 @@ def main() -> None:
     print(f"commands (both apps): {' '.join(ours)}")
     for flag in ("--help", "--version"):
         floor = wall([sys.executable, str(HERE / "bare_app.py"), flag])
-        t = wall([worksheet, flag])
+        t = wall([*command, flag])
         print(f"{flag:<10} bare Typer app {floor:.3f} s   worksheet {t:.3f} s   "
               f"({t / floor:.2f}x the floor; target 1.3x)")
     code = ("import sys; from worksheet.cli import app; "

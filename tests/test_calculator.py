@@ -104,7 +104,7 @@ def test_reference_network_numbers():
 
 
 def test_shipped_reference_spec_is_the_reference_network():
-    spec, given_ = load_spec({}, reference_spec_path())
+    spec, given_ = load_spec(spec=reference_spec_path())
     assert draw_problem(spec, given_)[1].steps == reference_trace().steps
 
 
@@ -353,6 +353,7 @@ def _sympy_loss(name: str, o: list, t: list):
 SYMPY_CASES = [COMBINATIONS[(n * 23) % len(COMBINATIONS)] for n in range(16)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("number, combination", list(enumerate(SYMPY_CASES)))
 def test_gradients_equal_sympy_exact_differentiation(number, combination):
     hidden, out, loss = combination

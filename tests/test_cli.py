@@ -7,6 +7,7 @@ import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -140,3 +141,111 @@ def test_the_start_up_benchmarks_floor_declares_the_same_commands():
         return sorted((c.name or c.callback.__name__, c.callback.__doc__) for c in typer_app.registered_commands)
 
     assert described(bare.app) == described(app)
+
+
+def test_no_arguments_print_where_to_start(tmp_path):
+    result = run([], tmp_path)
+    assert result.returncode == 0 and result.stderr == ""
+    commands = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("  worksheet ")]
+    assert commands == ["generate", "practice", "exam"]
+    assert "seed" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+COMMANDS = ["generate", "reference", "specs", "practice", "exam", "grade"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_gives_every_option_its_default_and_no_value_placeholder_for_flags(tmp_path, command):
+    import typer
+
+    from worksheet.cli import app
+
+    result = run([command, "--help"], tmp_path)
+    assert result.returncode == 0 and result.stderr == ""
+    assert "<bool>" not in result.stdout and "BOOLEAN" not in result.stdout
+    group = typer.main.get_command(app)
+    for param in group.commands[command].params:
+        if not param.required and param.name != "help":
+            assert "[default: " in (param.help or ""), f"{command} {param.opts[0]} states no default"
+            assert param.opts[0] in result.stdout
+
+
+def test_help_names_every_activation_and_loss():
+    import typer
+
+    from worksheet.cli import app
+    from worksheet.engine.activations import ACTIVATIONS
+    from worksheet.engine.losses import LOSSES
+
+    helps = {p.name: p.help for p in typer.main.get_command(app).commands["generate"].params}
+    assert all(name in helps["activation"] for name in ACTIVATIONS)
+    assert all(name in helps["loss"] for name in LOSSES)
+
+
+def test_generate_without_a_seed_draws_one_and_says_how_to_get_it_again(tmp_path):
+    result = run(["generate", "--format", "md,json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    (note,) = result.stderr.splitlines()
+    seed = int(note.split("seed ")[1].split()[0])
+    assert note == f"worksheet: note: seed {seed} was used; --seed {seed} gives the same problem"
+    folder = tmp_path / "output" / f"seed-{seed}"
+    assert result.stdout.splitlines() == [str(folder / "solution.json"), str(folder / "walkthrough.md"),
+                                          f"open first: {folder / 'walkthrough.md'}"]
+    again = run(["generate", "--seed", str(seed), "--format", "md,json", "--out", "again"], tmp_path)
+    assert again.returncode == 0 and again.stderr == ""
+    for name in ("solution.json", "walkthrough.md"):
+        assert (tmp_path / "again" / name).read_bytes() == (folder / name).read_bytes()
+
+
+def test_built_in_specs_by_name_from_any_folder(tmp_path):
+    from worksheet.resources import specs_dir
+
+    result = run(["specs"], tmp_path)
+    assert result.returncode == 0
+    names = [line.split()[0] for line in result.stdout.splitlines()[:-1]]
+    assert names == sorted(p.stem for p in specs_dir().glob("*.toml")) and "reference" in names
+    by_name = run(["generate", "--spec", "mazur", "--format", "json", "--out", "a"], tmp_path)
+    by_path = run(["generate", "--spec", str(specs_dir() / "mazur.toml"), "--format", "json", "--out", "b"], tmp_path)
+    assert by_name.returncode == 0 and by_path.returncode == 0, by_name.stderr + by_path.stderr
+    assert (tmp_path / "a" / "solution.json").read_bytes() == (tmp_path / "b" / "solution.json").read_bytes()
+    unknown = run(["generate", "--spec", "nosuch"], tmp_path)
+    assert unknown.returncode == 2 and "built-in: hmkcode, mazur, reference" in unknown.stderr
+
+
+def test_every_command_says_where_its_files_went_and_what_to_open_first(tmp_path):
+    result = run(["practice", "--seed", "3", "--format", "md,json", "--out", "p"], tmp_path)
+    assert result.returncode == 0 and result.stderr == ""
+    folder = tmp_path / "p"
+    assert result.stdout.splitlines() == [str(folder / name) for name in ("key.json", "key.md", "practice.md")] + [
+        f"open first: {folder / 'practice.md'}"]
+    result = run(["exam", "--seed", "3", "--variants", "2", "--format", "md", "--out", "e"], tmp_path)
+    assert result.returncode == 0 and result.stderr == ""
+    count = sum(1 for p in (tmp_path / "e").rglob("*") if p.is_file())
+    assert result.stdout.splitlines() == [f"wrote {count} files to {tmp_path / 'e'}",
+                                          f"open first: {tmp_path / 'e' / 'sheets' / '1.md'}"]
+
+
+def test_the_library_prints_nothing_and_writes_nothing(tmp_path, monkeypatch, capfd):
+    import worksheet
+
+    monkeypatch.chdir(tmp_path)
+    docs = worksheet.generate(worksheet.Network(layers="3-2"), formats=("md", "json"))
+    exam = worksheet.exam(worksheet.Network(seed=1), variants=2, formats=("md",))
+    assert list(tmp_path.iterdir()) == []
+    assert capfd.readouterr() == ("", "")
+    assert docs.notes == (f"seed {docs.seed} was used; --seed {docs.seed} gives the same problem",)
+    assert docs.folder == Path("output") / f"seed-{docs.seed}"
+    assert set(docs.files) == {"walkthrough.md", "solution.json"} and docs.open_first == "walkthrough.md"
+    assert exam.folder.name == "backpropagation-exam" and "manifest.json" in exam.files
+    written = worksheet.write(exam)
+    assert sorted(p.relative_to(exam.folder).as_posix() for p in written) == sorted(exam.files)
+
+
+def test_help_loads_no_heavy_module():
+    code = ("import sys, contextlib, io\nfrom worksheet.cli import app\n"
+            "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+            "    app(['generate', '--help'])\n"
+            "print(sorted(m for m in ('numpy', 'sympy', 'jinja2', 'pypdf', 'rich') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -8,7 +8,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from worksheet import api
+from worksheet import Network, Sheet, api
 from worksheet.assessment.carry_forward import carried
 from worksheet.assessment.diagnosis import diagnose, suspects
 from worksheet.assessment.questions import shown
@@ -65,7 +65,7 @@ def follows(q, trace, asked: dict, mine: dict) -> float:
 
 @pytest.mark.slow
 def test_simulated_cohorts_are_diagnosed_and_carried_forward():
-    sheet = api.load_sheet(dict(OPTIONS), None, "full", None, 1, False, "Cohorts")
+    sheet = api.load_sheet(Network(**OPTIONS), Sheet(level="full", problems=1), None, "Cohorts")
     changed: dict[str, int] = {}
     diagnosed: dict[str, int] = {}
     expected_marks: dict[str, int] = {}

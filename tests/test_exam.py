@@ -21,6 +21,7 @@ from mdcheck import check_github_math, check_math, check_tables, skip_or_fail
 from worksheet import api
 from worksheet.errors import WorksheetError
 from worksheet.assessment.examdir import variant_code, variant_seed
+from worksheet import Network, Sheet, write
 
 NAMES = [
     ("s001", "Ana Pérez"),
@@ -55,8 +56,8 @@ def run(args, cwd, timeout=300):
 def test_a_students_variant_does_not_change_when_others_join(tmp_path):
     small = roster(tmp_path / "small.csv", NAMES[:2])
     large = roster(tmp_path / "large.csv", [NAMES[2], *NAMES[:2], ("s999", "Late Joiner")])
-    api.exam({"seed": 2026}, roster=small, formats=("md", "tex", "json"), out=tmp_path / "a")
-    api.exam({"seed": 2026}, roster=large, formats=("md", "tex", "json"), out=tmp_path / "b")
+    write(api.exam(Network(seed=2026), roster=small, formats=("md", "tex", "json"), out=tmp_path / "a"))
+    write(api.exam(Network(seed=2026), roster=large, formats=("md", "tex", "json"), out=tmp_path / "b"))
     a, b = tree(tmp_path / "a"), tree(tmp_path / "b")
     for sid, _ in NAMES[:2]:
         for name in (f"sheets/{sid}.md", f"keys/{sid}.md", f"sheets/{sid}.tex", f"keys/{sid}.tex", f"keys/{sid}.json"):
@@ -74,16 +75,17 @@ def test_a_students_variant_does_not_change_when_others_join(tmp_path):
 def test_the_exam_seed_and_an_id_reprint_a_key_with_practice(tmp_path):
     """A variant is a practice sheet drawn from the student's seed: whoever holds the exam seed
     can print any student's key, which is why manifest.json must stay private."""
-    api.exam({"seed": 99}, variants=2, formats=("json",), out=tmp_path / "exam")
+    write(api.exam(Network(seed=99), variants=2, formats=("json",), out=tmp_path / "exam"))
     seed = variant_seed(99, "2")
-    api.practice({"seed": seed}, formats=("json",), out=tmp_path / "practice")
+    write(api.practice(Network(seed=seed), formats=("json",), out=tmp_path / "practice"))
     exam_key = json.loads((tmp_path / "exam" / "keys" / "2.json").read_text(encoding="utf-8"))
     practice_key = json.loads((tmp_path / "practice" / "key.json").read_text(encoding="utf-8"))
     assert exam_key["problems"] == practice_key["problems"]
 
 
 def test_variants_without_names_and_answers_csv(tmp_path):
-    files = api.exam({"seed": 5}, variants=3, level="output", points="2", formats=("md",), out=tmp_path / "x")
+    files = write(api.exam(Network(seed=5), Sheet(level="output", points="2"), variants=3, formats=("md",),
+                           out=tmp_path / "x"))
     assert tmp_path / "x" / "manifest.json" in files
     rows = list(csv.DictReader(io.StringIO((tmp_path / "x" / "answers.csv").read_text(encoding="utf-8"))))
     assert list(rows[0]) == ["id", "name", "variant", "question", "quantity", "expected", "tolerance", "points"]
@@ -100,6 +102,7 @@ def test_variants_without_names_and_answers_csv(tmp_path):
     assert "| ______________________ | 1 |" in sheet and "/ 12" in sheet
 
 
+@pytest.mark.slow
 def test_rerunning_writes_identical_bytes_and_protects_other_exams(tmp_path):
     r = roster(tmp_path / "class.csv")
     out = tmp_path / "exams" / "quiz3"
@@ -134,21 +137,21 @@ def test_rerunning_writes_identical_bytes_and_protects_other_exams(tmp_path):
 
 
 def test_a_manifest_reprints_the_exam_and_nothing_else(tmp_path):
-    api.exam({"seed": 8, "layers": "2-3-2"}, roster=roster(tmp_path / "c.csv"), level="hidden", problems=2,
-             formats=("md", "tex", "json"), out=tmp_path / "exam")
+    write(api.exam(Network(seed=8, layers="2-3-2"), Sheet(level="hidden", problems=2),
+                   roster=roster(tmp_path / "c.csv"), formats=("md", "tex", "json"), out=tmp_path / "exam"))
     (tmp_path / "c.csv").unlink()  # the roster is in the manifest
-    api.exam({}, manifest=tmp_path / "exam" / "manifest.json", out=tmp_path / "reprint")
+    write(api.exam(Network(), manifest=tmp_path / "exam" / "manifest.json", out=tmp_path / "reprint"))
     assert tree(tmp_path / "reprint") == tree(tmp_path / "exam")
     with pytest.raises(api.SpecError, match="--manifest regenerates an exam as it was made"):
-        api.exam({"layers": "2-2-2"}, manifest=tmp_path / "exam" / "manifest.json", out=tmp_path / "other")
+        write(api.exam(Network(layers="2-2-2"), manifest=tmp_path / "exam" / "manifest.json", out=tmp_path / "other"))
     result = run(["exam", "--manifest", "exam/answers.csv", "--out", "x"], tmp_path)
     assert result.returncode == 2 and "not a readable JSON file" in result.stderr
 
 
 def test_regenerating_with_fewer_formats_keeps_the_other_files(tmp_path):
-    api.exam({"seed": 3}, variants=2, formats=("md", "tex"), out=tmp_path / "e")
+    write(api.exam(Network(seed=3), variants=2, formats=("md", "tex"), out=tmp_path / "e"))
     before = tree(tmp_path / "e")
-    api.exam({"seed": 3}, variants=2, formats=("md",), out=tmp_path / "e")
+    write(api.exam(Network(seed=3), variants=2, formats=("md",), out=tmp_path / "e"))
     after = tree(tmp_path / "e")
     assert set(after) == set(before)
     assert all(after[k] == before[k] for k in before if k != "manifest.json")
@@ -159,14 +162,14 @@ def test_a_folder_that_is_not_an_exam_is_not_overwritten(tmp_path):
     out.mkdir()
     (out / "todo.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(WorksheetError, match="not an exam folder"):
-        api.exam({"seed": 1}, variants=1, formats=("md",), out=out)
+        write(api.exam(Network(seed=1), variants=1, formats=("md",), out=out))
     assert tree(out) == {"todo.txt": b"mine"}
 
 
 def test_without_seed_the_exam_seed_is_drawn_and_recorded(tmp_path):
     seeds = []
     for name in ("a", "b"):
-        api.exam({}, variants=1, formats=("md",), out=tmp_path / name)
+        write(api.exam(Network(), variants=1, formats=("md",), out=tmp_path / name))
         manifest = json.loads((tmp_path / name / "manifest.json").read_text(encoding="utf-8"))
         seeds.append(manifest["seed"])
         assert "private" in manifest and manifest["students"][0]["seed"] == variant_seed(manifest["seed"], "1")
@@ -183,7 +186,7 @@ def test_an_exam_spec_file_lists_problems_with_their_own_options(tmp_path):
         '[[problem]]\nlayers = "2-3-2"\nactivation = "tanh,sigmoid"\nbias = true\nlevel = "hidden"\npoints = 2.5\n',
         encoding="utf-8",
     )
-    api.exam({}, spec, variants=2, formats=("md",), out=tmp_path / "q")
+    write(api.exam(Network(), spec=spec, variants=2, formats=("md",), out=tmp_path / "q"))
     manifest = json.loads((tmp_path / "q" / "manifest.json").read_text(encoding="utf-8"))
     problems = manifest["options"]["problems"]
     assert manifest["seed"] == 2026 and manifest["title"] == "ML 101 Quiz 3"
@@ -192,7 +195,7 @@ def test_an_exam_spec_file_lists_problems_with_their_own_options(tmp_path):
     key = (tmp_path / "q" / "keys" / "1.md").read_text(encoding="utf-8")
     assert "**2a** (2.5 points)" in key and "**1a** (1 point)" in key
     # Command-line options win over the file's, for every problem.
-    api.exam({"precision": 5}, spec, variants=1, formats=("md",), out=tmp_path / "r")
+    write(api.exam(Network(precision=5), spec=spec, variants=1, formats=("md",), out=tmp_path / "r"))
     problems = json.loads((tmp_path / "r" / "manifest.json").read_text(encoding="utf-8"))["options"]["problems"]
     assert [p["network"]["precision"] for p in problems] == [5, 5]
 
@@ -201,7 +204,7 @@ def test_an_exam_spec_file_lists_problems_with_their_own_options(tmp_path):
 
 
 def test_names_appear_literally_in_markdown(tmp_path):
-    api.exam({"seed": 1}, roster=roster(tmp_path / "c.csv"), formats=("md", "tex"), out=tmp_path / "e")
+    write(api.exam(Network(seed=1), roster=roster(tmp_path / "c.csv"), formats=("md", "tex"), out=tmp_path / "e"))
     md = MarkdownIt("commonmark").enable("table")
     for sid, name in NAMES:
         for part in ("sheets", "keys"):
@@ -226,16 +229,17 @@ def pdf_exam(tmp_path_factory):
         skip_or_fail("pdflatex is not installed")
     folder = tmp_path_factory.mktemp("pdf")
     out = folder / "exam"
-    started = time.perf_counter()
-    api.exam({"seed": 2026, "bias": True}, roster=roster(folder / "class.csv"), problems=2,
-             formats=("md", "tex", "pdf"), out=out)
-    return folder, out, time.perf_counter() - started
+    write(api.exam(Network(seed=2026, bias=True), Sheet(problems=2), roster=roster(folder / "class.csv"),
+                   formats=("md", "tex", "pdf"), out=out))
+    return folder, out
 
 
+@pytest.mark.tex
+@pytest.mark.slow
 def test_pdfs_per_student_and_combined_for_double_sided_printing(pdf_exam):
     from pypdf import PdfReader
 
-    _, out, _ = pdf_exam
+    _, out = pdf_exam
     sheets = PdfReader(out / "sheets.pdf")
     keys = PdfReader(out / "keys.pdf")
     start = 0
@@ -257,10 +261,12 @@ def test_pdfs_per_student_and_combined_for_double_sided_printing(pdf_exam):
     assert len(keys.pages) >= sum(len(PdfReader(out / "keys" / f"{sid}.pdf").pages) for sid, _ in NAMES)
 
 
+@pytest.mark.tex
+@pytest.mark.slow
 def test_names_compile_and_print_literally_in_pdfs(pdf_exam):
     from pypdf import PdfReader
 
-    _, out, _ = pdf_exam
+    _, out = pdf_exam
     for sid, name in NAMES[:3]:
         text = PdfReader(out / "sheets" / f"{sid}.pdf").pages[0].extract_text().replace("\u2019", "'")
         assert f"Name {name} ID {sid}" in text
@@ -268,8 +274,10 @@ def test_names_compile_and_print_literally_in_pdfs(pdf_exam):
     assert "Łukasz Müller" in text
 
 
+@pytest.mark.tex
+@pytest.mark.slow
 def test_pdfs_regenerate_byte_for_byte_and_carry_provenance(pdf_exam):
-    folder, out, _ = pdf_exam
+    folder, out = pdf_exam
     first = tree(out)
     # Reprinted years later from the manifest alone: the same bytes, PDFs included.
     again = folder / "again"
@@ -285,6 +293,8 @@ def test_pdfs_regenerate_byte_for_byte_and_carry_provenance(pdf_exam):
             assert b"CreationDate" not in data and b"ModDate" not in data, name
 
 
+@pytest.mark.tex
+@pytest.mark.slow
 def test_full_solutions_follow_each_key_in_its_pdf(tmp_path):
     from pypdf import PdfReader
 
@@ -292,7 +302,8 @@ def test_full_solutions_follow_each_key_in_its_pdf(tmp_path):
 
     if tex_engine() is None:
         skip_or_fail("pdflatex is not installed")
-    api.exam({"seed": 6}, variants=2, full_solutions=True, formats=("tex", "pdf"), out=tmp_path / "e", jobs=2)
+    write(api.exam(Network(seed=6), Sheet(full_solutions=True), variants=2, formats=("tex", "pdf"),
+                   out=tmp_path / "e", jobs=2))
     out = tmp_path / "e"
     start = 0
     keys = PdfReader(out / "keys.pdf")
@@ -375,12 +386,12 @@ def test_an_error_half_way_writes_nothing(tmp_path, monkeypatch):
 
     monkeypatch.setattr(sheets, "build_problems", failing)
     with pytest.raises(KeyboardInterrupt):
-        api.exam({"seed": 1}, variants=5, formats=("md",), out=tmp_path / "out")
+        write(api.exam(Network(seed=1), variants=5, formats=("md",), out=tmp_path / "out"))
     assert list(tmp_path.iterdir()) == []
 
 
 def test_an_interrupted_write_leaves_the_old_exam(tmp_path, monkeypatch):
-    api.exam({"seed": 1}, variants=3, formats=("md",), out=tmp_path / "out")
+    write(api.exam(Network(seed=1), variants=3, formats=("md",), out=tmp_path / "out"))
     before = tree(tmp_path / "out")
     writes = {"n": 0}
     real = Path.write_bytes
@@ -393,7 +404,7 @@ def test_an_interrupted_write_leaves_the_old_exam(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "write_bytes", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        api.exam({"seed": 1}, variants=3, formats=("md", "tex"), out=tmp_path / "out")
+        write(api.exam(Network(seed=1), variants=3, formats=("md", "tex"), out=tmp_path / "out"))
     monkeypatch.undo()
     assert tree(tmp_path / "out") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
@@ -402,6 +413,7 @@ def test_an_interrupted_write_leaves_the_old_exam(tmp_path, monkeypatch):
 # ---------------------------------------------------------------- at scale: cores, progress, Ctrl-C
 
 
+@pytest.mark.slow
 def test_jobs_do_not_change_a_byte(tmp_path, monkeypatch):
     from worksheet.publish import batch
 
@@ -414,13 +426,17 @@ def test_jobs_do_not_change_a_byte(tmp_path, monkeypatch):
 
     monkeypatch.setattr(batch, "ProcessPoolExecutor", counted)
     options = {"seed": 31, "layers": "2-3-2", "bias": True}
-    api.exam(options, variants=130, problems=2, formats=("md", "tex", "json"), out=tmp_path / "one", jobs=1)
+    write(api.exam(Network(**options), Sheet(problems=2), variants=130, formats=("md", "tex", "json"),
+                   out=tmp_path / "one", jobs=1))
     assert pools == []
-    api.exam(options, variants=130, problems=2, formats=("md", "tex", "json"), out=tmp_path / "two", jobs=2)
+    write(api.exam(Network(**options), Sheet(problems=2), variants=130, formats=("md", "tex", "json"),
+                   out=tmp_path / "two", jobs=2))
     assert pools == [2]  # the variants were drawn by two worker processes
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
 
 
+@pytest.mark.tex
+@pytest.mark.slow
 def test_jobs_do_not_change_a_pdf(tmp_path):
     from worksheet.publish.pdf import tex_engine
     from worksheet.publish.typeset import student_groups
@@ -428,11 +444,12 @@ def test_jobs_do_not_change_a_pdf(tmp_path):
     if tex_engine() is None:
         skip_or_fail("pdflatex is not installed")
     assert len(student_groups(13)) == 3  # the first student alone, then two groups typeset side by side
-    api.exam({"seed": 12}, variants=13, formats=("pdf",), out=tmp_path / "one", jobs=1)
-    api.exam({"seed": 12}, variants=13, formats=("pdf",), out=tmp_path / "two", jobs=2)
+    write(api.exam(Network(seed=12), variants=13, formats=("pdf",), out=tmp_path / "one", jobs=1))
+    write(api.exam(Network(seed=12), variants=13, formats=("pdf",), out=tmp_path / "two", jobs=2))
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="a pseudo-terminal")
 def test_progress_bar_on_a_terminal_only_and_never_in_the_files(tmp_path):
     import threading
@@ -519,6 +536,7 @@ needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists() or not hasa
                                 reason="POSIX signals and /proc")
 
 
+@pytest.mark.slow
 @needs_proc
 def test_ctrl_c_during_the_variants_leaves_nothing_and_a_rerun_completes(tmp_path):
     # Four problems a variant: seconds of work on two worker processes, so the signal comes mid-batch.
@@ -548,6 +566,8 @@ def test_ctrl_c_during_the_variants_leaves_nothing_and_a_rerun_completes(tmp_pat
     assert tree(tmp_path / "DIR") == done
 
 
+@pytest.mark.tex
+@pytest.mark.slow
 @needs_proc
 def test_ctrl_c_during_typesetting_ends_tex_and_leaves_nothing(tmp_path):
     from worksheet.publish.pdf import tex_engine

@@ -18,6 +18,7 @@ from worksheet.engine.calculator import calculate
 from worksheet.assessment.examdir import variant_seed
 from worksheet.assessment.questions import shown
 from worksheet.assessment.sheets import build_problems
+from worksheet import Network, Sheet, write
 
 
 def run(args, cwd):
@@ -44,13 +45,13 @@ OPTIONS = {"seed": 2026, "layers": "2-3-2", "bias": True}
 @pytest.fixture(scope="module")
 def exam(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("grade") / "exam"
-    api.exam(dict(OPTIONS), variants=12, problems=2, formats=("md",), out=out)
+    write(api.exam(Network(**OPTIONS), Sheet(problems=2), variants=12, formats=("md",), out=out))
     return out
 
 
 def carried_answers(sid: str) -> dict[str, str]:
     """What a student who rounds every intermediate to the sheet's digits writes, per label."""
-    sheet = api.load_sheet(dict(OPTIONS), None, None, None, 2, False, "Backpropagation exam")
+    sheet = api.load_sheet(Network(**OPTIONS), Sheet(problems=2), None, "Backpropagation exam")
     out = {}
     for p in build_problems(sheet, variant_seed(2026, sid)):
         student = calculate(replace(p.trace.spec, rounding="carried"), p.trace.values)
@@ -82,7 +83,11 @@ def test_a_class_is_graded_within_tolerance(exam, tmp_path):
             rows.append([sid, label, value])
     responses = write_csv(tmp_path / "responses.csv", ["id", "question", "value", "comment"],
                           [[*r, "ignored"] for r in rows])
-    path, lines = api.grade(exam, responses)
+    graded = api.grade(exam, responses)
+    written = write(graded)
+    path = graded.folder / graded.open_first
+    assert path in written and exam / "feedback" / "2.md" in written
+    lines = list(graded.report)
     assert path == exam / "grades.csv"
     grades = {r["id"]: r for r in read_csv(path)}
     assert list(grades) == [str(n) for n in range(1, 13)]
@@ -143,16 +148,22 @@ def test_grade_command_end_to_end(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout.splitlines()
     assert out[0].startswith("2 students, 9 questions, 9 points: mean 4.50 (50%), lowest 0, highest 9")
-    assert out[-1] == str(Path("quiz") / "grades.csv")
+    assert out[-1] == f"open first: {tmp_path / 'quiz' / 'grades.csv'}"  # feedback files too
     grades = read_csv(tmp_path / "quiz" / "grades.csv")
     assert grades[0]["name"] == "Zoë Ñúñez" and grades[0]["total"] == "9" and grades[1]["total"] == "0"
+
+
+def graded(documents):
+    """Write what grade made; the grades file and the summary lines."""
+    write(documents)
+    return documents.folder / documents.open_first, list(documents.report)
 
 
 def mistaken_answers(sid: str, name: str) -> dict[str, str]:
     """What a student with misconception `name` writes, per label (rounding only the answers)."""
     from worksheet.engine.misconceptions import MISCONCEPTIONS
 
-    sheet = api.load_sheet(dict(OPTIONS), None, None, None, 2, False, "Backpropagation exam")
+    sheet = api.load_sheet(Network(**OPTIONS), Sheet(problems=2), None, "Backpropagation exam")
     out = {}
     for p in build_problems(sheet, variant_seed(2026, sid)):
         student = MISCONCEPTIONS[name].trace(p.trace.spec, p.trace.values)
@@ -166,13 +177,13 @@ def test_wrong_answers_are_diagnosed_and_carried_forward(exam, tmp_path):
             for label, value in mistaken_answers(sid, name).items()]
     rows += [["3", label, value] for label, value in carried_answers("3").items()]
     responses = write_csv(tmp_path / "responses.csv", ["id", "question", "value"], rows)
-    path, lines = api.grade(exam, responses, tmp_path / "plain.csv")
+    path, lines = graded(api.grade(exam, responses, tmp_path / "plain.csv"))
     plain = {r["id"]: r for r in read_csv(path)}
     assert "no_output_derivative" in plain["1"]["diagnosis"] and "sign_flipped" in plain["2"]["diagnosis"]
     assert plain["3"]["diagnosis"] == "" and plain["3"]["total"] == plain["3"]["max"]
     feedback = (tmp_path / "feedback" / "1.md").read_text(encoding="utf-8")
     assert "the activation's derivative is missing from the output delta" in feedback and "$$" in feedback
-    path, lines = api.grade(exam, responses, tmp_path / "carried.csv", carry_forward=True, carry_fraction=0.5)
+    path, lines = graded(api.grade(exam, responses, tmp_path / "carried.csv", carry_forward=True, carry_fraction=0.5))
     carried = {r["id"]: r for r in read_csv(path)}
     labels = [k for k in plain["1"] if k not in ("id", "name", "variant", "total", "max", "diagnosis")]
     # A student wrong from their first mistake on gets half of every later answer that follows from it.
@@ -189,7 +200,7 @@ def test_item_analysis_report_with_plots(exam, tmp_path):
     rows += [["4", label, value] for label, value in mistaken_answers("4", "sign_flipped").items()]
     rows += [["5", label, "0"] for label in carried_answers("5")]
     responses = write_csv(tmp_path / "responses.csv", ["id", "question", "value"], rows)
-    api.grade(exam, responses, tmp_path / "grades.csv", report=True)
+    write(api.grade(exam, responses, tmp_path / "grades.csv", report=True))
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "| question | quantities asked | difficulty | discrimination | misconceptions diagnosed |" in report
     assert "sign_flipped 1" in report and "![Score distribution](report/scores.svg)" in report
@@ -197,7 +208,7 @@ def test_item_analysis_report_with_plots(exam, tmp_path):
         svg = (tmp_path / "report" / name).read_text(encoding="utf-8")
         assert svg.startswith("<?xml") and "<path" in svg
     first = (tmp_path / "report" / "items.svg").read_bytes()
-    api.grade(exam, responses, tmp_path / "grades.csv", report=True)
+    write(api.grade(exam, responses, tmp_path / "grades.csv", report=True))
     assert (tmp_path / "report" / "items.svg").read_bytes() == first  # deterministic figures
 
 

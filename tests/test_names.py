@@ -13,6 +13,7 @@ from test_exam import roster, run, tree
 
 from worksheet import api
 from worksheet.errors import RenderError
+from worksheet import Network, Sheet, write
 
 NAMES = [
     ("g1", "Ελένη Παπαδοπούλου"),
@@ -39,11 +40,13 @@ def lua_exam(tmp_path_factory):
     if shutil.which("pdftotext") is None:
         skip_or_fail("pdftotext (poppler-utils) is not installed")
     folder = tmp_path_factory.mktemp("names")
-    api.exam({"seed": 11}, roster=roster(folder / "class.csv", NAMES), problems=1,
-             formats=("md", "tex", "pdf"), out=folder / "exam")
+    write(api.exam(Network(seed=11), Sheet(problems=1), roster=roster(folder / "class.csv", NAMES), formats=("md",
+                   "tex", "pdf"), out=folder / "exam"))
     return folder, folder / "exam"
 
 
+@pytest.mark.tex
+@pytest.mark.slow
 def test_every_name_prints_exactly_in_its_sheet_and_key_pdf(lua_exam):
     _, out = lua_exam
     for sid, name in NAMES:
@@ -53,6 +56,8 @@ def test_every_name_prints_exactly_in_its_sheet_and_key_pdf(lua_exam):
     assert all(name in pdftext(out / "sheets.pdf") for _, name in NAMES)
 
 
+@pytest.mark.tex
+@pytest.mark.slow
 def test_the_tex_files_say_they_need_lualatex_and_escape_the_names(lua_exam):
     _, out = lua_exam
     for sid, _ in NAMES:
@@ -65,6 +70,8 @@ def test_the_tex_files_say_they_need_lualatex_and_escape_the_names(lua_exam):
     assert "{\\namefont Ελένη Παπαδοπούλου}" in (out / "sheets" / "g1.tex").read_text(encoding="utf-8")
 
 
+@pytest.mark.tex
+@pytest.mark.slow
 def test_a_lualatex_exam_regenerates_byte_for_byte(lua_exam):
     folder, out = lua_exam
     first = tree(out)
@@ -79,7 +86,7 @@ def test_a_lualatex_exam_regenerates_byte_for_byte(lua_exam):
 
 def test_latin_names_keep_pdflatex(tmp_path):
     latin = [("a1", "José Ñúñez"), ("o1", "O'Brien & Co")]
-    api.exam({"seed": 1}, roster=roster(tmp_path / "c.csv", latin), formats=("tex",), out=tmp_path / "e")
+    write(api.exam(Network(seed=1), roster=roster(tmp_path / "c.csv", latin), formats=("tex",), out=tmp_path / "e"))
     tex = (tmp_path / "e" / "sheets" / "a1.tex").read_text(encoding="utf-8")
     assert tex.startswith("\\documentclass") and "\\usepackage[T1]{fontenc}" in tex
     assert "lualatex" not in tex and "namefont" not in tex
@@ -89,7 +96,8 @@ def test_tex_alone_needs_no_lualatex(tmp_path, monkeypatch):
     from worksheet.publish import pdf
 
     monkeypatch.setattr(pdf, "lualatex_missing", lambda: pytest.fail("checked lualatex for --format tex"))
-    api.exam({"seed": 1}, roster=roster(tmp_path / "c.csv", NAMES[:3]), formats=("md", "tex"), out=tmp_path / "e")
+    write(api.exam(Network(seed=1), roster=roster(tmp_path / "c.csv", NAMES[:3]), formats=("md", "tex"),
+                   out=tmp_path / "e"))
     assert (tmp_path / "e" / "keys" / "z1.tex").read_text(encoding="utf-8").startswith(LUALATEX_COMMENT)
     assert "| 王小明 | z1 |" in (tmp_path / "e" / "sheets" / "z1.md").read_text(encoding="utf-8")
 
@@ -100,7 +108,7 @@ def test_without_lualatex_one_line_names_the_student_and_what_to_install(tmp_pat
     monkeypatch.setattr(pdf, "lualatex_missing", lambda: "lualatex")
     r = roster(tmp_path / "c.csv", [("a1", "Ann Lee"), ("c1", "Дмитрий Иванов"), ("z1", "王小明")])
     with pytest.raises(RenderError) as info:
-        api.exam({"seed": 1}, roster=r, formats=("md", "pdf"), out=tmp_path / "e")
+        write(api.exam(Network(seed=1), roster=r, formats=("md", "pdf"), out=tmp_path / "e"))
     message = str(info.value)
     assert "\n" not in message
     assert message.startswith(f"roster {r} line 3: the name of student c1 (Дмитрий Иванов) needs lualatex")
@@ -108,10 +116,12 @@ def test_without_lualatex_one_line_names_the_student_and_what_to_install(tmp_pat
     assert not (tmp_path / "e").exists()
 
 
+@pytest.mark.tex
+@pytest.mark.slow
 def test_a_character_no_font_has_is_an_error_not_a_gap(lua_exam, tmp_path):
     r = roster(tmp_path / "c.csv", [("e1", "Zoë \U0001F600 Smith"), ("g1", "Ελένη")])
     with pytest.raises(RenderError) as info:
-        api.exam({"seed": 2}, roster=r, problems=1, formats=("pdf",), out=tmp_path / "e")
+        write(api.exam(Network(seed=2), Sheet(problems=1), roster=r, formats=("pdf",), out=tmp_path / "e"))
     message = str(info.value)
     assert "\n" not in message and "U+1F600" in message
     assert not (tmp_path / "e").exists()

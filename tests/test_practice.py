@@ -19,6 +19,7 @@ from worksheet.engine.intervals import Iv
 from worksheet.documents.numbers import fmt, round_decimal
 from worksheet.assessment.questions import LEVELS, Quantity, shown, tolerance
 from worksheet.assessment.sheets import build_problems, sheet_context
+from worksheet import Network, Sheet, write
 
 # Every activation and loss, biases, depth, rounding and the update orders.
 SPREAD = [
@@ -37,7 +38,7 @@ SPREAD = [
 
 
 def draw(options: dict, level: str, seed: int, problems: int = 1):
-    sheet = api.load_sheet(dict(options, seed=seed), None, level, None, problems, False, "Practice")
+    sheet = api.load_sheet(Network(**options, seed=seed), Sheet(level=level, problems=problems), None, "Practice")
     return sheet, build_problems(sheet, seed)
 
 
@@ -92,7 +93,7 @@ def test_key_answers_are_the_calculators_values(options):
 
 
 def test_sheet_and_key_come_from_one_draw_and_the_sheet_gives_no_answer(tmp_path):
-    files = api.practice({"seed": 7}, level="full", problems=3, formats=("md", "json"), out=tmp_path)
+    files = write(api.practice(Network(seed=7), Sheet(level="full", problems=3), formats=("md", "json"), out=tmp_path))
     sheet = (tmp_path / "practice.md").read_text(encoding="utf-8")
     key = (tmp_path / "key.md").read_text(encoding="utf-8")
     data = json.loads((tmp_path / "key.json").read_text(encoding="utf-8"))
@@ -142,12 +143,13 @@ def test_bad_levels_and_points_are_refused():
     with pytest.raises(api.SpecError, match="needs a hidden layer"):
         draw({"layers": "2-2"}, "hidden", 1)
     with pytest.raises(api.SpecError, match="points 0 is out of range"):
-        api.load_sheet({"seed": 1}, None, "full", "0", None, False, "x")
+        api.load_sheet(Network(seed=1), Sheet(level="full", points="0"), None, "x")
 
 
 # ---------------------------------------------------------------- students at the requested precision
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options", SPREAD, ids=[str(o) for o in SPREAD])
 def test_carried_and_exact_students_get_every_question_right(options):
     """The calculator's carried trace is a student who rounds every intermediate to the sheet's
@@ -267,6 +269,7 @@ HAND = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options", HAND, ids=[str(o) for o in HAND])
 def test_a_student_rounding_as_they_like_gets_every_question_right(options):
     rng = random.Random(1)
@@ -326,6 +329,7 @@ def markdown() -> list[tuple[str, str]]:
     return docs
 
 
+@pytest.mark.slow
 def test_markdown_renders_on_github(markdown):
     errors = check_math("\n\n".join(md for _, md in markdown))
     assert not errors, "\n".join(errors[:20])
@@ -367,11 +371,13 @@ def test_practice_command_writes_sheet_key_and_json(tmp_path):
 def test_practice_without_seed_draws_one_and_prints_it_on_the_sheet(tmp_path):
     seeds = []
     for name in ("a", "b"):
-        api.practice({}, formats=("md",), out=tmp_path / name)
+        write(api.practice(Network(), formats=("md",), out=tmp_path / name))
         seeds.append((tmp_path / name / "practice.md").read_text(encoding="utf-8").split("**Seed** ")[1].split(" ")[0])
     assert all(s.isdigit() for s in seeds) and seeds[0] != seeds[1]
 
 
+@pytest.mark.tex
+@pytest.mark.slow
 def test_latex_sheet_and_key_compile(tmp_path):
     from worksheet.publish.pdf import tex_engine
 
@@ -379,7 +385,8 @@ def test_latex_sheet_and_key_compile(tmp_path):
         skip_or_fail("pdflatex is not installed")
     from pypdf import PdfReader
 
-    api.practice({"seed": 11, "bias": True}, level="full", problems=2, formats=("tex", "pdf", "json"), out=tmp_path)
+    write(api.practice(Network(seed=11, bias=True), Sheet(level="full", problems=2), formats=("tex", "pdf", "json"),
+                       out=tmp_path))
     data = json.loads((tmp_path / "key.json").read_text(encoding="utf-8"))
     key = "".join(page.extract_text() for page in PdfReader(tmp_path / "key.pdf").pages)
     sheet = "".join(page.extract_text() for page in PdfReader(tmp_path / "practice.pdf").pages)
@@ -392,6 +399,8 @@ def test_latex_sheet_and_key_compile(tmp_path):
     assert (tmp_path / "key.tex").read_text(encoding="utf-8").count("\\begin{document}") == 1
 
 
+@pytest.mark.tex
+@pytest.mark.slow
 def test_every_network_typesets_in_latex():
     """Sheets and keys of the whole spread, with every activation's and loss's worked lines, in one
     document: they compile, and each splits off at its destination."""

@@ -52,8 +52,9 @@ def test_no_bar_when_quiet_or_not_a_terminal_or_quick(monkeypatch):
 
 
 def test_rich_is_not_imported_without_a_bar(tmp_path):
-    code = ("import sys\nfrom worksheet import api\n"
-            f"api.exam({{'seed': 1}}, variants=2, formats=('md',), out={str(tmp_path / 'x')!r}, progress=True)\n"
+    code = ("import sys\nfrom worksheet import Network, api\nfrom worksheet.publish.progress import Progress\n"
+            "with Progress(True) as bar:\n"
+            f"    api.exam(Network(seed=1), variants=2, formats=('md',), out={str(tmp_path / 'x')!r}, progress=bar)\n"
             "print('rich' in sys.modules)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

@@ -9,7 +9,7 @@ from worksheet.resources import specs_dir
 
 
 def _trace(name: str):
-    spec, given = load_spec({}, specs_dir() / name)
+    spec, given = load_spec(spec=specs_dir() / name)
     return solve(spec, given).first
 
 

@@ -12,6 +12,7 @@ from mdcheck import check_anchors, check_github_math, check_math, check_tables
 
 from worksheet.api import load_spec, reference_spec_path, render_documents, solve
 from worksheet.documents.export import solution
+from worksheet import Network, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +36,7 @@ SPREAD = [
 
 
 def walkthrough(options: dict) -> tuple[str, dict]:
-    spec, given = load_spec(options)
+    spec, given = load_spec(Network(**options))
     trace = solve(spec, given)
     return render_documents(trace, ("md",), "walkthrough")["walkthrough.md"], solution(trace)
 
@@ -43,30 +44,34 @@ def walkthrough(options: dict) -> tuple[str, dict]:
 @pytest.fixture(scope="module")
 def documents() -> list[tuple[dict, str, dict]]:
     docs = [(options, *walkthrough(options)) for options in SPREAD]
-    spec, given = load_spec({}, reference_spec_path())
+    spec, given = load_spec(spec=reference_spec_path())
     trace = solve(spec, given)
     ref = render_documents(trace, ("md",), "reference", {"reference": True})["reference.md"]
     return [({"reference": True}, ref, solution(trace)), *docs]
 
 
+@pytest.mark.slow
 def test_math_parses_in_mathjax(documents):
     text = "\n\n".join(md for _, md, _ in documents)
     errors = check_math(text)
     assert not errors, "\n".join(errors[:20])
 
 
+@pytest.mark.slow
 def test_math_is_what_github_accepts(documents):
     for options, md, _ in documents:
         errors = check_github_math(md)
         assert not errors, f"{options}:\n" + "\n".join(errors[:20])
 
 
+@pytest.mark.slow
 def test_tables_and_anchors(documents):
     for options, md, _ in documents:
         errors = check_tables(md) + check_anchors(md)
         assert not errors, f"{options}:\n" + "\n".join(errors[:20])
 
 
+@pytest.mark.slow
 def test_every_heading_is_an_atx_heading_in_the_toc(documents):
     """No paragraph turned into a heading by a rule under it, so the TOC lists every heading."""
     from markdown_it import MarkdownIt
@@ -84,7 +89,7 @@ def test_no_raw_floats_or_template_leftovers(documents):
 
 
 def test_reference_numbers():
-    spec, given = load_spec({}, reference_spec_path())
+    spec, given = load_spec(spec=reference_spec_path())
     md = render_documents(solve(spec, given), ("md",), "reference", {"reference": True})["reference.md"]
     for value in ("0.60648", "0.63048", "0.24252", "0.07216", "0.36392", "0.000188"):
         assert value in md
@@ -166,7 +171,7 @@ def test_carried_lines_recompute_from_what_they_show(seed):
 
 
 def test_exact_mode_footnotes_only_real_mismatches():
-    spec, given = load_spec({}, reference_spec_path())
+    spec, given = load_spec(spec=reference_spec_path())
     md = render_documents(solve(spec, given), ("md",), "reference", {"reference": True})["reference.md"]
     marked = [line for line in md.splitlines() if "[^exact]" in line and not line.startswith("[^exact]:")]
     assert marked, "the reference has lines whose rounded operands do not reproduce the result"
@@ -254,7 +259,7 @@ def test_dead_relu_and_saturation_are_named():
 def test_reference_golden_is_what_the_command_writes(tmp_path):
     from worksheet.api import reference
 
-    reference(("md", "json"), tmp_path)
+    write(reference(("md", "json"), tmp_path))
     for name in ("reference.md", "solution.json"):
         assert (tmp_path / name).read_bytes() == (ROOT / "output" / name).read_bytes(), (
             f"output/{name} is stale: run `worksheet reference` and commit it"
@@ -264,8 +269,8 @@ def test_reference_golden_is_what_the_command_writes(tmp_path):
 def test_same_input_same_bytes(tmp_path):
     from worksheet.api import generate
 
-    a = generate({"seed": 3, "layers": "3-3-2", "bias": True}, None, ("md", "json"), tmp_path / "a")
-    b = generate({"seed": 3, "layers": "3-3-2", "bias": True}, None, ("md", "json"), tmp_path / "b")
+    a = write(generate(Network(seed=3, layers="3-3-2", bias=True), formats=("md", "json"), out=tmp_path / "a"))
+    b = write(generate(Network(seed=3, layers="3-3-2", bias=True), formats=("md", "json"), out=tmp_path / "b"))
     for x, y in zip(a, b):
         assert x.read_bytes() == y.read_bytes()
 
@@ -288,7 +293,7 @@ def test_every_entry_template_loads():
             continue
         for path in sorted(folder.glob("*.j2")):
             if not path.name.startswith("_"):
-                _environment(kind).get_template(path.name)
+                _environment().get_template(path.name)
 
 
 def test_values_far_below_the_precision_render_in_scientific_form():

@@ -1,22 +1,26 @@
-"""The library entry point: spec -> sampling -> calculator -> context -> render -> output."""
+"""The library entry points: spec -> sampling -> calculator -> context -> render, all in memory.
+
+Each command returns its documents (options.Documents) and prints nothing; the command line
+shows their notes and writes them (publish/output.py)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Any
 
 from .errors import SpecError
 from .engine.spec import NetworkSpec, build_spec, read_spec_file
+from .options import Documents, Network, Sheet
 
 FORMATS = ("md", "json", "tex", "pdf")
+SHEET_FORMATS = ("md", "tex", "pdf", "json")
+MAX_VARIANTS = 5000
+SHORT_SEEDS = 10_000  # a seed generate draws is below this: easy to read and type again
 
 
-def parse_formats(text: str | None, default: tuple[str, ...] | None = None) -> tuple[str, ...] | None:
-    """The formats of a --format list, in FORMATS order; `default` (None: decided later by
-    default_formats) when no list is given."""
+def parse_formats(text: str | None) -> tuple[str, ...] | None:
+    """The formats of a --format list, in FORMATS order; None when no list is given."""
     if text is None:
-        return default
+        return None
     names = [s.strip() for s in text.split(",") if s.strip()]
     for n in names:
         if n not in FORMATS:
@@ -26,24 +30,45 @@ def parse_formats(text: str | None, default: tuple[str, ...] | None = None) -> t
     return tuple(f for f in FORMATS if f in names)
 
 
-def default_formats(reference: bool = False) -> tuple[str, ...]:
-    """The formats written when none are asked for: Markdown (and the JSON solution for
-    `reference`) plus the PDF when a TeX engine is installed. Without one, `generate` writes the
-    LaTeX source instead of the PDF, and a one-line hint on stderr says how to get PDFs."""
+def default_formats(base: tuple[str, ...], source_without_tex: bool = True) -> tuple[tuple[str, ...], str | None]:
+    """The formats written when none are asked for: `base` plus the PDF when pdflatex is
+    installed. Without it, the LaTeX source instead of the PDF (unless `source_without_tex` is
+    False), and a note that says how to get PDFs."""
     from .publish.pdf import INSTALL_HINT, tex_engine
 
-    base = ("md", "json") if reference else ("md",)
     if tex_engine() is not None:
-        return (*base, "pdf")
-    print(f"worksheet: note: no PDF written, as pdflatex is not installed; to get PDFs, {INSTALL_HINT}",
-          file=sys.stderr)
-    return base if reference else (*base, "tex")
+        return tuple(f for f in FORMATS if f in {*base, "pdf"}), None
+    note = f"no PDF written, as pdflatex is not installed; to get PDFs, {INSTALL_HINT}"
+    return tuple(f for f in FORMATS if f in {*base, *(("tex",) if source_without_tex else ())}), note
 
 
-def load_spec(options: dict[str, Any], spec_path: Path | None = None):
+def _first(folder_files: dict[str, bytes], candidates: list[str]) -> str:
+    """The file to open first: the first of `candidates` that was made."""
+    return next((name for name in candidates if name in folder_files), next(iter(folder_files), ""))
+
+
+def drawn_seed_note(seed: int) -> str:
+    """What to tell the reader of a seed drawn for them."""
+    return f"seed {seed} was used; --seed {seed} gives the same problem"
+
+
+def spec_path(spec: str | Path | None) -> Path | None:
+    """A spec file's path, or a built-in spec's by name (`reference`, `mazur`)."""
+    from .resources import spec_file
+
+    return None if spec is None else spec_file(spec)
+
+
+def reference_spec_path() -> Path:
+    """The reference network's spec file."""
+    return spec_path("reference")
+
+
+def load_spec(network: Network = Network(), spec: str | Path | None = None):
     """Validated spec and explicit values from a spec file and options (options win)."""
-    file = read_spec_file(spec_path) if spec_path is not None else None
-    return build_spec(options, file)
+    path = spec_path(spec)
+    file = read_spec_file(path) if path is not None else None
+    return build_spec(network.given(), file)
 
 
 def solve(spec: NetworkSpec, given):
@@ -87,74 +112,71 @@ def render_documents(trace, formats: tuple[str, ...], stem: str, extra: dict | N
     return files
 
 
-def generate(
-    options: dict[str, Any],
-    spec_path: Path | None = None,
-    formats: tuple[str, ...] | None = None,
-    out: Path | None = None,
-) -> list[Path]:
-    """`worksheet generate`: one problem's walkthrough and solution."""
-    from .publish.output import write_all
+def _encoded(files: dict[str, str | bytes]) -> dict[str, bytes]:
+    return {name: data.encode("utf-8") if isinstance(data, str) else data for name, data in files.items()}
 
+
+def generate(network: Network = Network(), *, spec: str | Path | None = None,
+             formats: tuple[str, ...] | None = None, out: Path | None = None) -> Documents:
+    """One problem's walkthrough and solution (`worksheet generate`). Without a seed (and a spec
+    that gives every value), a seed is drawn and named in the notes."""
+    import secrets
+    from dataclasses import replace
+
+    notes = []
     # Spec: options and spec file, validated.
-    spec, given = load_spec(options, spec_path)
-    if spec.seed is None and not given.is_complete(spec):
-        raise SpecError("give --seed N (or a spec file whose values are all given)")
+    problem, given = load_spec(network, spec)
+    if problem.seed is None and not given.is_complete(problem):
+        network = replace(network, seed=secrets.randbelow(SHORT_SEEDS))
+        problem, given = load_spec(network, spec)
+        notes.append(drawn_seed_note(network.seed))
     # Sampling and calculation.
-    trace = solve(spec, given)
+    trace = solve(problem, given)
     # Context and rendering, all in memory.
-    files = render_documents(trace, formats or default_formats(), "walkthrough")
-    # Output: atomic writes.
+    if formats is None:
+        formats, note = default_formats(("md",))
+        notes += [note] if note else []
+    files = _encoded(render_documents(trace, formats, "walkthrough"))
     if out is None:
-        name = f"seed-{spec.seed}" if spec.seed is not None else Path(spec_path).stem
+        name = f"seed-{problem.seed}" if problem.seed is not None else spec_path(spec).stem
         out = Path("output") / name
-    return write_all({Path(out) / name: data for name, data in files.items()})
+    first = _first(files, ["walkthrough.pdf", "walkthrough.md", "walkthrough.tex", "solution.json"])
+    return Documents(Path(out), files, first, tuple(notes), seed=problem.seed)
 
 
-def reference_spec_path() -> Path:
-    from .resources import specs_dir
-
-    return specs_dir() / "reference.toml"
-
-
-def reference(formats: tuple[str, ...] | None = None, out: Path | None = None) -> list[Path]:
-    """`worksheet reference`: the reference network's walkthrough, with its corrections table."""
-    from .publish.output import write_all
-
-    spec, given = load_spec({}, reference_spec_path())
-    trace = solve(spec, given)
-    files = render_documents(trace, formats or default_formats(reference=True), "reference", {"reference": True})
-    out = Path("output") if out is None else Path(out)
-    return write_all({out / name: data for name, data in files.items()})
+def reference(formats: tuple[str, ...] | None = None, out: Path | None = None) -> Documents:
+    """The reference network's walkthrough, with its corrections table (`worksheet reference`)."""
+    notes = []
+    problem, given = load_spec(Network(), "reference")
+    trace = solve(problem, given)
+    if formats is None:
+        formats, note = default_formats(("md", "json"), source_without_tex=False)
+        notes += [note] if note else []
+    files = _encoded(render_documents(trace, formats, "reference", {"reference": True}))
+    first = _first(files, ["reference.pdf", "reference.md", "reference.tex", "solution.json"])
+    return Documents(Path("output") if out is None else Path(out), files, first, tuple(notes))
 
 
 # ---------------------------------------------------------------- practice sheets and exams
 
-SHEET_FORMATS = ("md", "tex", "pdf", "json")
 
-
-def parse_sheet_formats(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+def sheet_formats(formats: tuple[str, ...] | None, default: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
     """The formats of a sheet: `default` when none are asked for, with the LaTeX source instead of
-    the PDF (and a note on stderr) when no TeX engine is installed."""
-    formats = parse_formats(text)
+    the PDF (and a note) when no TeX engine is installed."""
     if formats is not None:
-        return formats
-    from .publish.pdf import INSTALL_HINT, tex_engine
-
-    if "pdf" in default and tex_engine() is None:
-        print(f"worksheet: note: no PDF written, as pdflatex is not installed; to get PDFs, {INSTALL_HINT}",
-              file=sys.stderr)
-        return tuple(f for f in FORMATS if f in {*default, "tex"} - {"pdf"})
-    return default
+        return formats, None
+    if "pdf" not in default:
+        return default, None
+    return default_formats(default)
 
 
-def load_sheet(options: dict[str, Any], spec_path: Path | None, level: str | None, points: str | None,
-               problems: int | None, full_solutions: bool, default_title: str):
+def load_sheet(network: Network, sheet: Sheet, spec: str | Path | None, default_title: str):
     """The sheet's problems from options and a spec file (options win), validated."""
     from .assessment.sheetspec import build_sheet_spec
 
-    return build_sheet_spec(options, level=level, points=points, problems=problems, spec_path=spec_path,
-                            default_title=default_title, full_solutions=full_solutions)
+    return build_sheet_spec(network.given(), level=sheet.level, points=sheet.points, problems=sheet.problems,
+                            spec_path=spec_path(spec), default_title=default_title,
+                            full_solutions=sheet.full_solutions)
 
 
 def _sheet_files(ctx: dict, problems, formats: tuple[str, ...], names: dict[str, str], tags: tuple[str, str],
@@ -186,32 +208,26 @@ def _sheet_files(ctx: dict, problems, formats: tuple[str, ...], names: dict[str,
     return files, r, solutions
 
 
-def practice(
-    options: dict[str, Any],
-    spec_path: Path | None = None,
-    *,
-    level: str | None = None,
-    points: str | None = None,
-    problems: int | None = None,
-    full_solutions: bool = False,
-    formats: tuple[str, ...] | None = None,
-    out: Path | None = None,
-) -> list[Path]:
-    """`worksheet practice`: a sheet of problems and its answer key, from one draw."""
+def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Path | None = None,
+             formats: tuple[str, ...] | None = None, out: Path | None = None) -> Documents:
+    """A sheet of problems and its answer key, from one draw (`worksheet practice`)."""
     from .assessment.examdir import new_seed
-    from .publish.output import write_all
     from .assessment.sheetdocs import append_pdfs, compile_bodies, compile_full_solutions
-    from .publish.pdfsplit import extract
     from .assessment.sheets import build_problems, sheet_context
+    from .publish.pdfsplit import extract
 
-    formats = formats or ("md", "pdf")
+    formats, note = sheet_formats(formats, ("md", "pdf"))
+    notes = [note] if note else []
     # Spec: the sheet's problems, validated.
-    sheet = load_sheet(options, spec_path, level, points, problems, full_solutions, "Backpropagation practice")
-    seed = sheet.seed if sheet.seed is not None else new_seed()
+    drawn_sheet = load_sheet(network, sheet, spec, "Backpropagation practice")
+    seed = drawn_sheet.seed
+    if seed is None:
+        seed = new_seed()
+        notes.append(drawn_seed_note(seed))
     # Sampling, calculation and questions: every problem drawn once, for the sheet and the key.
-    drawn = build_problems(sheet, seed)
+    drawn = build_problems(drawn_sheet, seed)
     # Context and rendering, all in memory.
-    ctx = sheet_context(sheet, drawn, {"seed": seed, "options_hash": sheet.options_hash()})
+    ctx = sheet_context(drawn_sheet, drawn, {"seed": seed, "options_hash": drawn_sheet.options_hash()})
     names = {"sheet": "practice", "key": "key"}
     files, r, solutions = _sheet_files(ctx, drawn, formats, names, ("sheet-practice", "key-practice"))
     if "pdf" in formats:
@@ -219,91 +235,65 @@ def practice(
         files["practice.pdf"] = extract(reader, pages["sheet-practice"])
         key_pdf = extract(reader, pages["key-practice"])
         files["key.pdf"] = append_pdfs(key_pdf, compile_full_solutions(solutions, "solution")) if solutions else key_pdf
-    # Output: atomic writes.
+    files = _encoded(dict(sorted(files.items())))
+    first = _first(files, ["practice.pdf", "practice.md", "practice.tex", "key.json"])
     out = Path("output") / f"practice-{seed}" if out is None else Path(out)
-    return write_all({out / name: data for name, data in sorted(files.items())})
+    return Documents(out, files, first, tuple(notes), seed=seed)
 
 
-MAX_VARIANTS = 5000
-
-
-def exam(
-    options: dict[str, Any],
-    spec_path: Path | None = None,
-    *,
-    roster: Path | None = None,
-    variants: int | None = None,
-    level: str | None = None,
-    points: str | None = None,
-    problems: int | None = None,
-    full_solutions: bool = False,
-    formats: tuple[str, ...] | None = None,
-    out: Path | None = None,
-    force: bool = False,
-    manifest: Path | None = None,
-    jobs: int | None = None,
-    progress: bool = False,
-) -> list[Path]:
-    """`worksheet exam`: one variant per student, with its key, answers.csv and manifest.json;
-    or, from an exam's manifest.json, the same exam again. `jobs` processes (None: every core)
-    share the work, with the same files whatever their number; `progress` shows a bar on a
-    terminal's stderr when the exam takes more than a second."""
-    import time
-
-    from . import stages
-    from .publish.batch import check_jobs
-    from .publish.progress import Progress
-
-    started = time.perf_counter()
-    jobs = check_jobs(jobs)
-    with Progress(progress) as bar:
-        written = _exam(options, spec_path, roster=roster, variants=variants, level=level, points=points,
-                        problems=problems, full_solutions=full_solutions, formats=formats, out=out, force=force,
-                        manifest=manifest, jobs=jobs, bar=bar)
-    if stages.ENABLED:
-        stages.report(time.perf_counter() - started, jobs)
-    return written
-
-
-def _exam(options, spec_path, *, roster, variants, level, points, problems, full_solutions, formats, out, force,
-          manifest, jobs: int, bar) -> list[Path]:
-    import json
+def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Path | None = None,
+         roster: Path | None = None, variants: int | None = None, manifest: Path | None = None,
+         formats: tuple[str, ...] | None = None, out: Path | None = None, force: bool = False,
+         jobs: int | None = None, progress=None) -> Documents:
+    """One variant per student (of a `roster` CSV, or `variants` numbered ones), each with its
+    key, answers.csv and manifest.json; or, from an exam's `manifest`, the same exam again
+    (`worksheet exam`). `out` is the folder it is meant for: an exam already there is checked
+    (another seed or options, or students dropped, need `force`) and its files of formats not
+    asked for now are kept. `jobs` processes (None: every core) share the work, with the same
+    files whatever their number; `progress` (publish.progress.Progress) counts the work done."""
     from functools import partial
 
     from . import __version__
-    from .publish.batch import ordered_map
-    from .assessment.examdir import MANIFEST, SCHEMA, check_folder, new_seed, slug
+    from .assessment.examdir import check_folder, new_seed, slug
     from .assessment.grading import answers_csv
-    from .publish.output import write_folder
+    from .assessment.manifest import MANIFEST, load_manifest, manifest_json
     from .assessment.roster import numbered, read_roster
+    from .publish.batch import check_jobs, ordered_map
+    from .publish.progress import Progress
     from .stages import stage
 
+    bar = progress if progress is not None else Progress(False)
+    jobs = check_jobs(jobs)
+    notes = []
+    generator = f"worksheet {__version__}"
     # Spec: the problems, the students, the exam seed, and whether the folder may be written.
     if manifest is not None:
-        if (roster, variants, spec_path, level, points, problems) != (None,) * 6 or full_solutions or any(
-                v is not None for v in options.values()):
+        if (roster, variants, spec) != (None,) * 3 or sheet != Sheet() or network != Network():
             raise SpecError(
                 "--manifest regenerates an exam as it was made; give only --out, --format and --force with it")
-        sheet, students, made = _from_manifest(manifest)
-        formats = formats or made
+        exam_sheet, students, made, note = load_manifest(manifest, generator)
+        notes += [note] if note else []
+        if formats is None and made is not None:
+            formats = tuple(f for f in SHEET_FORMATS if f in made) or None
         source = f"manifest {manifest}"
     else:
-        sheet = load_sheet(options, spec_path, level, points, problems, full_solutions, "Backpropagation exam")
+        exam_sheet = load_sheet(network, sheet, spec, "Backpropagation exam")
         if (roster is None) == (variants is None):
             raise SpecError("give either --roster FILE.csv, --variants N or --manifest FILE")
         if variants is not None and not 1 <= variants <= MAX_VARIANTS:
             raise SpecError(f"variants {variants} is out of range; allowed: 1 to {MAX_VARIANTS}")
         students = read_roster(roster) if roster is not None else numbered(variants)
         source = f"roster {roster}" if roster is not None else "--variants"
-    formats = formats or ("md", "tex", "pdf")
+    formats, note = sheet_formats(formats, ("md", "tex", "pdf"))
+    notes += [note] if note else []
     names_tex, engine = _names_tex(students, source, formats) if {"tex", "pdf"} & set(formats) else ({}, "pdflatex")
-    exam_seed = sheet.seed if sheet.seed is not None else new_seed()
-    options_hash = sheet.options_hash()
-    out = Path("output") / slug(sheet.title) if out is None else Path(out)
+    exam_seed = exam_sheet.seed if exam_sheet.seed is not None else new_seed()
+    options_hash = exam_sheet.options_hash()
+    out = Path("output") / slug(exam_sheet.title) if out is None else Path(out)
     keep = check_folder(out, exam_seed, options_hash, [s.id for s in students], force)
 
     # Per student: the variant drawn once, its sheet and key rendered in memory (on every core).
-    job = partial(_variant, sheet, exam_seed, options_hash, formats, names_tex, engine=engine)
+    job = partial(_variant, exam_sheet, exam_seed, options_hash, formats, names_tex, engine=engine)
     files: dict[str, str | bytes] = {}
     expected, records, bodies, solutions = [], [], {}, {}
     task = bar.task("variants", len(students))
@@ -324,27 +314,15 @@ def _exam(options, spec_path, *, roster, variants, level, points, problems, full
     with stage("rendering"):
         files["answers.csv"] = answers_csv(expected)
     listed = sorted(set(files) | {rel for rel in keep if rel not in files and (out / rel).is_file()})
-    contents = {
-        "schema": SCHEMA,
-        "generator": f"worksheet {__version__}",
-        "private": "The seed is the key to every student's answers: keep this file away from students.",
-        "title": sheet.title,
-        "seed": exam_seed,
-        "options_hash": options_hash,
-        "options": sheet.options(),
-        "formats": list(formats),
-        "students": records,
-        "files": listed,
-    }
-    files[MANIFEST] = json.dumps(contents, indent=2, ensure_ascii=False) + "\n"
-    # Output: the folder written as a whole.
-    task = bar.task("writing", len(files))
-    with stage("writing"):
-        written = write_folder(out, dict(sorted(files.items())), keep=keep, advance=partial(bar.advance, task))
-    if sheet.seed is None:
-        print(f"worksheet: note: the exam seed was drawn at random and recorded in {out / MANIFEST}; it is the "
-              "key to every variant's answers, so keep that file private", file=sys.stderr)
-    return written
+    files[MANIFEST] = manifest_json(generator, exam_sheet, exam_seed, options_hash, formats, records, listed)
+    if exam_sheet.seed is None:
+        notes.append(f"the exam seed was drawn at random and recorded in {out / MANIFEST}; it is the key to "
+                     "every variant's answers, so keep that file private")
+    first_id = students[0].id
+    first = _first(files, ["sheets.pdf", f"sheets/{first_id}.md", f"sheets/{first_id}.tex",
+                           f"keys/{first_id}.json"])
+    return Documents(out, _encoded(dict(sorted(files.items()))), first, tuple(notes), seed=exam_seed,
+                     whole_folder=True, keep=tuple(keep))
 
 
 def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...], names_tex: dict[str, str], s,
@@ -381,86 +359,42 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
             "bodies": (rendered.sheet_body, rendered.key_body), "solutions": walks}
 
 
-def _from_manifest(path: Path):
-    """The sheet spec, students and formats an exam's manifest records."""
-    import json
-
-    from . import __version__
-    from .errors import InputFileError
-    from .assessment.examdir import SCHEMA
-    from .assessment.roster import ID_PATTERN, Student
-    from .assessment.sheetspec import build_sheet_spec, manifest_table
-
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputFileError(f"manifest {path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputFileError(f"manifest {path}: not a readable JSON file ({exc.__class__.__name__})") from None
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise InputFileError(f"manifest {path}: not a worksheet exam manifest (schema {SCHEMA})")
-    students = []
-    for n, s in enumerate(data.get("students") or [], start=1):
-        if not isinstance(s, dict) or not ID_PATTERN.fullmatch(str(s.get("id", ""))):
-            raise InputFileError(f"manifest {path}: student {n} has no valid id")
-        students.append(Student(str(s["id"]), str(s.get("name", "")), 0))
-    if not students:
-        raise InputFileError(f"manifest {path}: no students")
-    full = bool((data.get("options") or {}).get("full_solutions"))
-    sheet = build_sheet_spec({}, level=None, points=None, problems=None, spec_path=None,
-                             default_title="Backpropagation exam",
-                             full_solutions=full, data=manifest_table(data), where=f"manifest {path}")
-    if sheet.seed is None:
-        raise InputFileError(f"manifest {path}: no exam seed")
-    if data.get("generator") != f"worksheet {__version__}":
-        print(f"worksheet: note: {path} was made by {data.get('generator')}, this is worksheet {__version__}; "
-              "the papers can differ from the ones handed out", file=sys.stderr)
-    formats = tuple(f for f in SHEET_FORMATS if f in (data.get("formats") or []))
-    return sheet, students, formats or None
-
-
 def _names_tex(students, source: str, formats: tuple[str, ...]) -> tuple[dict[str, str], str]:
-    """Each name as LaTeX text, and the engine of the sheets: pdflatex with T1 fonts, or lualatex
-    (with fallback fonts) when a name has a character T1 cannot set. Then the PDFs need lualatex
-    and its fonts: one error naming the first such student when they are missing."""
-    from .errors import RenderError
+    """Each name as LaTeX text, and the TeX engine of the sheets (publish.pdf.engine_for):
+    pdflatex when every name can be set with T1 fonts, else lualatex with every name as written."""
     from .assessment.sheets import tex_name, tex_name_unicode
+    from .publish.pdf import engine_for
 
-    out = {}
+    latin = {}
     first = None
     for s in students:
         try:
-            out[s.id] = tex_name(s.name)
+            latin[s.id] = tex_name(s.name)
         except ValueError:
             first = first or s
-    if first is None:
-        return out, "pdflatex"
-    if "pdf" in formats:
-        from .publish.pdf import LUALATEX_INSTALL_HINT, lualatex_missing
-
-        missing = lualatex_missing()
-        if missing is not None:
-            where = f"{source} line {first.line}" if first.line else source
-            raise RenderError(
-                f"{where}: the name of student {first.id} ({first.name}) needs lualatex for the pdf format, and "
-                f"{missing} is not installed: {LUALATEX_INSTALL_HINT}; or use --format md"
-            )
-    return {s.id: tex_name_unicode(s.name) for s in students}, "lualatex"
+    who = ""
+    if first is not None:
+        where = f"{source} line {first.line}" if first.line else source
+        who = f"{where}: the name of student {first.id} ({first.name})"
+    engine = engine_for(first is None, "pdf" in formats, who)
+    if engine == "pdflatex":
+        return latin, engine
+    return {s.id: tex_name_unicode(s.name) for s in students}, engine
 
 
 def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forward: bool = False,
-          carry_fraction: float = 1.0, report: bool = False) -> tuple[Path, list[str]]:
-    """`worksheet grade`: each response marked within its tolerance; grades.csv with each wrong
-    answer's diagnosis, a feedback file per student, and a summary. With `carry_forward`, an
-    answer right given the student's own earlier answers gets `carry_fraction` of its points. With
-    `report`, report.md and its SVG figures (item analysis) beside grades.csv."""
+          carry_fraction: float = 1.0, report: bool = False) -> Documents:
+    """Each response marked within its tolerance (`worksheet grade`): grades.csv with each wrong
+    answer's diagnosis, feedback/<id>.md per student, and a summary in the report. With
+    `carry_forward`, an answer right given the student's own earlier answers gets
+    `carry_fraction` of its points; with `report`, report.md and its SVG figures (item analysis)."""
     from decimal import Decimal
 
-    from .assessment.examdir import load_exam
+    from . import __version__
     from .assessment.grading import grade as mark
     from .assessment.grading import grades_csv, read_answers, summary
+    from .assessment.manifest import load_exam
     from .assessment.review import diagnosis_cell, feedback_md, review, student_problems
-    from .publish.output import write_all
     from .assessment.roster import read_responses
 
     if not 0 < carry_fraction <= 1:
@@ -471,27 +405,26 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
     given = read_responses(responses)
     # Marking, then each student's variant drawn again from the manifest for the review.
     grades = mark(expected, given, responses)
-    problems = student_problems(manifest, f"manifest in {exam_dir}")
+    problems = student_problems(manifest, Path(exam_dir), f"worksheet {__version__}")
     credited = {}
     if carry_forward:
         from .assessment.carry_forward import credit
 
         grades, credited = credit(grades, expected, given, problems, Decimal(repr(carry_fraction)).normalize())
     reviews = review(grades, expected, given, problems, credited)
-    # Output: grades.csv, and feedback/<id>.md beside it.
+    # Output: grades.csv, and feedback/<id>.md (and the report) beside it.
     path = Path(exam_dir) / "grades.csv" if out is None else Path(out)
     title = str((manifest.get("options") or {}).get("title") or manifest.get("title") or "Exam")
-    files = {path: grades_csv(grades, {r.first.id: diagnosis_cell(r) for r in reviews})}
+    files = {path.name: grades_csv(grades, {r.first.id: diagnosis_cell(r) for r in reviews})}
     for r in reviews:
-        files[path.parent / "feedback" / f"{r.first.id}.md"] = feedback_md(r, title, grades.maximum)
+        files[f"feedback/{r.first.id}.md"] = feedback_md(r, title, grades.maximum)
     if report:
         from .assessment.itemanalysis import report_files
 
-        files.update({path.parent / rel: text for rel, text in report_files(grades, reviews, title).items()})
-    write_all(files)
+        files.update(report_files(grades, reviews, title))
     diagnosed = sum(1 for r in reviews for i in r.items if i.suspect is not None)
     lines = summary(grades)
     lines.append(f"{diagnosed} wrong answer(s) matched a misconception; feedback in {path.parent / 'feedback'}")
     if carry_forward:
         lines.append(f"{len(credited)} answer(s) credited by error carried forward")
-    return path, lines
+    return Documents(path.parent, _encoded(files), path.name, report=tuple(lines))

@@ -1,4 +1,5 @@
-"""The command line: Typer declarations only, and one error boundary."""
+"""The command line: Typer declarations, the terminal (notes, progress bar, where files went), the
+writes, and one error boundary. The library (api.py) computes and renders."""
 
 from __future__ import annotations
 
@@ -16,42 +17,79 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # Click's plain help: fast, and flags show no value placeholder
 )
 
-Seed = Annotated[Optional[int], typer.Option("--seed", help="Seed that draws the problem's numbers.", min=0)]
-SpecFile = Annotated[
-    Optional[Path],
-    typer.Option("--spec", help="TOML spec file with options and explicit values (input, target, W1, b1, ...).",
-                 dir_okay=False),
-]
-Layers = Annotated[Optional[str], typer.Option("--layers", help="Layer sizes joined by '-', e.g. 2-2-2 or 3-4-4-2.")]
-Activation = Annotated[
-    Optional[str],
-    typer.Option("--activation", help="sigmoid, tanh, relu, leaky_relu, linear, softmax (output only); "
-                 "one for all layers or a comma list per weight layer."),
-]
-LossOpt = Annotated[Optional[str], typer.Option("--loss", help="half_sse, mse, bce or cross_entropy.")]
-Bias = Annotated[Optional[bool], typer.Option("--bias/--no-bias", help="One bias per neuron (default: none).")]
-BiasPolicy = Annotated[Optional[str], typer.Option("--bias-policy", help="trained or frozen (gradients shown, not applied).")]
-Lr = Annotated[Optional[float], typer.Option("--lr", help="Learning rate, > 0 (default 0.5).")]
-LeakySlope = Annotated[Optional[float], typer.Option("--leaky-slope", help="Slope of leaky_relu for z <= 0 (default 0.01).")]
-Steps = Annotated[Optional[int], typer.Option("--steps", help="Gradient-descent steps on the sample (default 1).")]
-UpdateOrder = Annotated[
-    Optional[str],
-    typer.Option("--update-order", help="simultaneous (correct) or sequential (the classic mistake)."),
-]
-Rounding = Annotated[
-    Optional[str],
-    typer.Option("--rounding", help="exact (full precision) or carried (each step rounded, as by hand)."),
-]
-Precision = Annotated[Optional[int], typer.Option("--precision", help="Decimal places shown (default 5).")]
-Format = Annotated[
-    Optional[str],
-    typer.Option("--format", help="Comma list of md, json, tex, pdf. Default: md and pdf (md and tex without "
-                 "pdflatex); for reference, md and json, and pdf with pdflatex."),
-]
-Out = Annotated[Optional[Path], typer.Option("--out", help="Folder for the files.", file_okay=False)]
-Title = Annotated[Optional[str], typer.Option("--title", help="Document title.")]
+START_HERE = """\
+worksheet: verified, step-by-step worked solutions for neural-network backpropagation.
+
+Start here:
+  worksheet generate --seed 42                  a worked problem: output/seed-42/walkthrough.md (+ .pdf)
+  worksheet practice --problems 3               a practice sheet and its answer key
+  worksheet exam --variants 30 --format md,pdf  an exam, one variant per student (or --roster class.csv)
+
+A seed is the number that draws a problem's values: the same seed gives the same problem.
+`worksheet specs` lists the built-in networks; `worksheet COMMAND --help` shows every option.
+"""
+
+
+def _option(*names: str, help: str, **kwargs):
+    """An option whose help states its default itself (the values are None until the library
+    decides, so Click could show none)."""
+    return typer.Option(*names, help=help, show_default=False, **kwargs)
+
+
+Seed = Annotated[Optional[int], _option(
+    "--seed", min=0, metavar="N",
+    help="Number that draws the problem's values; the same seed gives the same problem. "
+         "[default: drawn at random, and printed]")]
+SpecFile = Annotated[Optional[str], _option(
+    "--spec", metavar="FILE|NAME",
+    help="TOML spec file with options and explicit values (input, target, W1, b1, ...), or the name of a "
+         "built-in spec: reference, mazur, hmkcode (`worksheet specs`). Options given here win over it. [default: none]")]
+Layers = Annotated[Optional[str], _option(
+    "--layers", metavar="N-N-N",
+    help="Neuron counts joined by '-', e.g. 3-4-4-2: at most 6 weight layers and 10 neurons a layer. "
+         "[default: 2-2-2]")]
+Activation = Annotated[Optional[str], _option(
+    "--activation", metavar="NAME[,NAME...]",
+    help="sigmoid, tanh, relu, leaky_relu, linear, softmax (output layer only); one for every layer or a "
+         "comma list per weight layer. [default: sigmoid]")]
+LossOpt = Annotated[Optional[str], _option(
+    "--loss", metavar="NAME", help="half_sse, mse, bce or cross_entropy. [default: half_sse]")]
+Bias = Annotated[Optional[bool], _option(
+    "--bias/--no-bias", help="One bias per neuron. [default: --no-bias]")]
+BiasPolicy = Annotated[Optional[str], _option(
+    "--bias-policy", metavar="POLICY",
+    help="trained, or frozen (gradients shown, not applied). [default: trained]")]
+Lr = Annotated[Optional[float], _option(
+    "--lr", metavar="RATE", help="Learning rate, > 0 and at most 10. [default: 0.5]")]
+LeakySlope = Annotated[Optional[float], _option(
+    "--leaky-slope", metavar="SLOPE", help="Slope of leaky_relu for z <= 0, in (0, 1). [default: 0.01]")]
+Steps = Annotated[Optional[int], _option(
+    "--steps", metavar="N", help="Gradient-descent steps on the same sample, 1 to 50. [default: 1]")]
+UpdateOrder = Annotated[Optional[str], _option(
+    "--update-order", metavar="ORDER",
+    help="simultaneous (correct), or sequential (the classic mistake, shown beside the correct values). "
+         "[default: simultaneous]")]
+Rounding = Annotated[Optional[str], _option(
+    "--rounding", metavar="MODE",
+    help="exact (full precision), or carried (every step rounded and reused, as by hand). [default: exact]")]
+Precision = Annotated[Optional[int], _option(
+    "--precision", metavar="DIGITS", help="Decimal places shown, 2 to 10. [default: 5]")]
+Format = Annotated[Optional[str], _option(
+    "--format", metavar="LIST",
+    help="Comma list of md, json, tex, pdf. [default: md,pdf; md,tex without pdflatex]")]
+ReferenceFormat = Annotated[Optional[str], _option(
+    "--format", metavar="LIST",
+    help="Comma list of md, json, tex, pdf. [default: md,json,pdf; md,json without pdflatex]")]
+Title = Annotated[Optional[str], _option("--title", metavar="TEXT", help="Document title. [default: the spec's, "
+                                         "or one naming the document]")]
+
+
+def _out(default: str):
+    return Annotated[Optional[Path], _option("--out", metavar="FOLDER", file_okay=False,
+                                             help=f"Folder for the files. [default: {default}]")]
 
 
 NETWORK_OPTIONS = (
@@ -60,9 +98,41 @@ NETWORK_OPTIONS = (
 )
 
 
-def _network_options(params: dict) -> dict:
-    """The network options among a command's parameters, by the spec's names."""
-    return {name: params[name] for name in NETWORK_OPTIONS}
+def _network(params: dict):
+    """The network options among a command's parameters."""
+    from .options import Network
+
+    return Network(**{name: params[name] for name in NETWORK_OPTIONS})
+
+
+def _sheet(params: dict):
+    from .options import Sheet
+
+    return Sheet(problems=params["problems"], level=params["level"], points=params["points"],
+                 full_solutions=params["full_solutions"])
+
+
+def _note(text: str) -> None:
+    print(f"worksheet: note: {text}", file=sys.stderr)
+
+
+def _publish(documents, advance=None) -> list[Path]:
+    """Write what a command made, then tell where: every file (or, for an exam, the folder) as an
+    absolute path on stdout, and the file to open first when there are several; notes on stderr."""
+    from .publish.output import write_documents
+
+    written = write_documents(documents, advance)
+    folder = documents.folder.resolve()
+    if documents.whole_folder:
+        typer.echo(f"wrote {len(written)} files to {folder}")
+    else:
+        for path in written:
+            typer.echo(str(path.resolve()))
+    if len(written) > 1:
+        typer.echo(f"open first: {folder / documents.open_first}")
+    for note in documents.notes:
+        _note(note)
+    return written
 
 
 def _version(value: bool) -> None:
@@ -97,59 +167,70 @@ def generate(
     precision: Precision = None,
     title: Title = None,
     format: Format = None,
-    out: Out = None,
+    out: _out("output/seed-N, or output/SPEC-NAME for a spec without a seed") = None,
 ) -> None:
-    """Write the worked solution of one problem (default: the reference's 2-2-2 network)."""
+    """Write one problem's worked solution, step by step."""
     from . import api
 
-    options = _network_options(locals())
-    formats = api.parse_formats(format)  # None: the library's defaults (PDF when TeX is installed)
-    for path in api.generate(options, spec, formats, out):
-        typer.echo(str(path))
+    _publish(api.generate(_network(locals()), spec=spec, formats=api.parse_formats(format), out=out))
 
 
 @app.command()
-def reference(format: Format = None, out: Out = None) -> None:
-    """Regenerate the reference walkthrough (2-2-2 sigmoid network) with exact numbers."""
+def reference(format: ReferenceFormat = None, out: _out("output") = None) -> None:
+    """Rewrite the reference walkthrough (exact numbers)."""
     from . import api
 
-    formats = api.parse_formats(format)
-    for path in api.reference(formats, out):
-        typer.echo(str(path))
+    _publish(api.reference(api.parse_formats(format), out))
 
 
-Problems = Annotated[Optional[int], typer.Option("--problems", help="Problems on the sheet (default 1).", min=1)]
-Level = Annotated[
-    Optional[str],
-    typer.Option("--level", help="Questions asked: forward, loss, output, hidden or full (default full)."),
-]
-Points = Annotated[Optional[str], typer.Option("--points", help="Points per question (default 1).")]
-FullSolutions = Annotated[
-    bool, typer.Option("--full-solutions", help="Append each problem's complete walkthrough to the key.")
-]
-SheetFormat = Annotated[
-    Optional[str], typer.Option("--format", help="Comma list of md, tex, pdf, json (the key's answers).")
-]
-Roster = Annotated[
-    Optional[Path],
-    typer.Option("--roster", help="UTF-8 CSV with a header and columns id and name: one variant per student.",
-                 dir_okay=False),
-]
-Variants = Annotated[
-    Optional[int], typer.Option("--variants", help="Number of variants, ids 1 to N (instead of --roster).")
-]
-Force = Annotated[bool, typer.Option("--force", help="Overwrite an exam folder made with another seed or options.")]
-Manifest = Annotated[
-    Optional[Path],
-    typer.Option("--manifest", help="An exam's manifest.json: write the same exam again (a reprint).", dir_okay=False),
-]
-Jobs = Annotated[
-    Optional[int],
-    typer.Option("--jobs", help="Processes that share the work, 1 or more (default: every core); the files are "
-                 "the same whatever the number.", show_default=False),
-]
-Quiet = Annotated[bool, typer.Option("--quiet", help="No progress bar (one shows only on a terminal, for batches "
-                                     "that take more than a second).")]
+@app.command()
+def specs() -> None:
+    """List the built-in specs that --spec takes by name."""
+    from .resources import builtin_specs
+
+    for name, path in builtin_specs().items():
+        comment = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("#"):
+                break
+            comment.append(line.lstrip("# ").strip())
+        typer.echo(f"{name:<10} {' '.join(comment)}")
+    typer.echo("Use one with --spec NAME, e.g. worksheet generate --spec mazur; --spec also takes a file.")
+
+
+Problems = Annotated[Optional[int], _option(
+    "--problems", min=1, metavar="N", help="Problems on the sheet, 1 to 10. [default: 1]")]
+Level = Annotated[Optional[str], _option(
+    "--level", metavar="LEVEL", help="Questions asked: forward, loss, output, hidden or full. [default: full]")]
+Points = Annotated[Optional[str], _option(
+    "--points", metavar="P", help="Points per question, up to 100 with two decimals. [default: 1]")]
+FullSolutions = Annotated[bool, _option(
+    "--full-solutions", help="Append each problem's complete walkthrough to the key. [default: off]")]
+PracticeFormat = Annotated[Optional[str], _option(
+    "--format", metavar="LIST",
+    help="Comma list of md, tex, pdf, json (the key's answers). [default: md,pdf; md,tex without pdflatex]")]
+ExamFormat = Annotated[Optional[str], _option(
+    "--format", metavar="LIST",
+    help="Comma list of md, tex, pdf, json (the key's answers). [default: md,tex,pdf; md,tex without "
+         "pdflatex; with --manifest, the manifest's]")]
+Roster = Annotated[Optional[Path], _option(
+    "--roster", metavar="FILE.csv", dir_okay=False,
+    help="UTF-8 CSV with a header and columns id and name: one variant per student. [default: none; "
+         "give --roster, --variants or --manifest]")]
+Variants = Annotated[Optional[int], _option(
+    "--variants", metavar="N", help="Number of variants, ids 1 to N, 1 to 5000 (instead of --roster). [default: none]")]
+Force = Annotated[bool, _option(
+    "--force", help="Overwrite an exam folder made with another seed or options. [default: off]")]
+Manifest = Annotated[Optional[Path], _option(
+    "--manifest", metavar="FILE", dir_okay=False,
+    help="An exam's manifest.json: write the same exam again (a reprint). [default: none]")]
+Jobs = Annotated[Optional[int], _option(
+    "--jobs", metavar="N",
+    help="Processes that share the work, 1 or more; the files are the same whatever the number. "
+         "[default: every core]")]
+Quiet = Annotated[bool, _option(
+    "--quiet", help="No progress bar (one shows only on a terminal, for batches that take more than a "
+                    "second). [default: off]")]
 
 
 @app.command()
@@ -172,17 +253,14 @@ def practice(
     rounding: Rounding = None,
     precision: Precision = None,
     title: Title = None,
-    format: SheetFormat = None,
-    out: Out = None,
+    format: PracticeFormat = None,
+    out: _out("output/practice-SEED") = None,
 ) -> None:
-    """Write a practice sheet and its answer key (practice.md/.pdf, key.md/.pdf) from one draw."""
+    """Write a practice sheet and its answer key."""
     from . import api
 
-    options = _network_options(locals())
-    formats = api.parse_sheet_formats(format, ("md", "pdf"))
-    for path in api.practice(options, spec, level=level, points=points, problems=problems,
-                             full_solutions=full_solutions, formats=formats, out=out):
-        typer.echo(str(path))
+    params = locals()
+    _publish(api.practice(_network(params), _sheet(params), spec=spec, formats=api.parse_formats(format), out=out))
 
 
 @app.command()
@@ -207,50 +285,68 @@ def exam(
     rounding: Rounding = None,
     precision: Precision = None,
     title: Title = None,
-    format: SheetFormat = None,
-    out: Out = None,
+    format: ExamFormat = None,
+    out: _out("output/TITLE-AS-A-FOLDER-NAME, e.g. output/backpropagation-exam") = None,
     force: Force = False,
     manifest: Manifest = None,
     jobs: Jobs = None,
     quiet: Quiet = False,
 ) -> None:
-    """Write one exam variant per student: sheets, keys, answers.csv and manifest.json (keep it private)."""
-    from . import api
+    """Write an exam: a variant and a key per student.
 
-    options = _network_options(locals())
-    # From a manifest, the formats it records unless others are asked for.
-    formats = (api.parse_formats(format) if manifest is not None
-               else api.parse_sheet_formats(format, ("md", "tex", "pdf")))
-    paths = api.exam(options, spec, roster=roster, variants=variants, level=level, points=points,
-                     problems=problems, full_solutions=full_solutions, formats=formats, out=out, force=force,
-                     manifest=manifest, jobs=jobs, progress=not quiet)
-    typer.echo(str(paths[0].parent) if paths else "")
+    Besides the sheets and keys: answers.csv (every expected answer with its tolerance) and
+    manifest.json, which writes the same exam again; keep it private, as its seed is the key.
+    """
+    import time
+    from functools import partial
+
+    from . import api, stages
+    from .publish.batch import check_jobs
+    from .publish.progress import Progress
+
+    params = locals()
+    started = time.perf_counter()
+    with Progress(not quiet) as bar:
+        documents = api.exam(_network(params), _sheet(params), spec=spec, roster=roster, variants=variants,
+                             manifest=manifest, formats=api.parse_formats(format), out=out, force=force, jobs=jobs,
+                             progress=bar)
+        task = bar.task("writing", len(documents.files))
+        with stages.stage("writing"):
+            _publish(documents, partial(bar.advance, task))
+    if stages.ENABLED:
+        stages.report(time.perf_counter() - started, check_jobs(jobs))
 
 
 @app.command()
 def grade(
-    exam: Annotated[Path, typer.Option("--exam", help="The folder `worksheet exam` wrote.", file_okay=False)],
-    responses: Annotated[
-        Path, typer.Option("--responses", help="UTF-8 CSV with columns id, question, value (blank: unanswered).",
-                           dir_okay=False)
-    ],
-    out: Annotated[Optional[Path], typer.Option("--out", help="The grades file (default: EXAM/grades.csv).",
-                                                dir_okay=False)] = None,
-    carry_forward: Annotated[bool, typer.Option(
-        "--carry-forward", help="Credit an answer that is right given the student's own earlier answers.")] = False,
-    carry_fraction: Annotated[float, typer.Option(
-        "--carry-fraction", help="Share of a question's points an answer carried forward gets.")] = 1.0,
-    report: Annotated[bool, typer.Option(
-        "--report", help="Also write report.md: item analysis with SVG plots (needs matplotlib).")] = False,
+    exam: Annotated[Path, _option("--exam", metavar="FOLDER", file_okay=False,
+                                  help="The folder `worksheet exam` wrote.")],
+    responses: Annotated[Path, _option(
+        "--responses", metavar="FILE.csv", dir_okay=False,
+        help="UTF-8 CSV with columns id, question, value (blank: unanswered).")],
+    out: Annotated[Optional[Path], _option("--out", metavar="FILE", dir_okay=False,
+                                           help="The grades file. [default: EXAM/grades.csv]")] = None,
+    carry_forward: Annotated[bool, _option(
+        "--carry-forward",
+        help="Credit an answer that is right given the student's own earlier answers. [default: off]")] = False,
+    carry_fraction: Annotated[float, _option(
+        "--carry-fraction", metavar="F",
+        help="Share of a question's points an answer carried forward gets. [default: 1]")] = 1.0,
+    report: Annotated[bool, _option(
+        "--report",
+        help="Also write report.md: item analysis with SVG plots (needs matplotlib). [default: off]")] = False,
 ) -> None:
-    """Mark students' answers within each answer's tolerance: grades.csv with a diagnosis of each
-    wrong answer, a feedback file per student (feedback/ beside grades.csv), and a summary."""
+    """Mark answers within tolerance: grades.csv with a diagnosis of each wrong answer.
+
+    Writes a feedback file per student (feedback/ beside grades.csv) and prints the mean and the
+    questions most students missed.
+    """
     from . import api
 
-    path, lines = api.grade(exam, responses, out, carry_forward, carry_fraction, report)
-    for line in lines:
+    documents = api.grade(exam, responses, out, carry_forward, carry_fraction, report)
+    for line in documents.report:
         typer.echo(line)
-    typer.echo(str(path))
+    _publish(documents)
 
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
@@ -268,6 +364,9 @@ def main() -> None:
     """Console entry point: the project's errors and usage errors become one line and exit code 2."""
     from .errors import WorksheetError
 
+    if len(sys.argv) == 1:
+        print(START_HERE, end="")
+        sys.exit(0)
     click = _click_exceptions()
     try:
         code = app(standalone_mode=False)
@@ -276,7 +375,7 @@ def main() -> None:
         sys.exit(2)
     except click.ClickException as exc:
         message = exc.format_message()
-        if message:  # empty when no arguments were given and the help was printed instead
+        if message:  # empty when a group is given no command and its help was printed instead
             print(f"worksheet: error: {message}", file=sys.stderr)
         sys.exit(2)
     except (KeyboardInterrupt, typer.Abort):

@@ -1,19 +1,16 @@
-"""Exam folders: variant seeds and codes, the manifest that regenerates an exam, and overwrite protection."""
+"""Exam folders: variant seeds and codes, folder names, and overwrite protection."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import secrets
 from pathlib import Path
-from typing import Any
 
-from ..errors import InputFileError, WorksheetError
+from ..errors import WorksheetError
 from ..engine.sampling import derive_seed
+from .manifest import MANIFEST, read_manifest
 
-MANIFEST = "manifest.json"
-SCHEMA = "worksheet.exam/1"
 # Crockford's base 32 without the letters that read as digits: codes are read aloud and typed.
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -39,17 +36,6 @@ def slug(title: str) -> str:
     """A folder name from a title: lower-case ASCII letters and digits joined by '-'."""
     text = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     return text or "exam"
-
-
-def read_manifest(folder: Path) -> dict[str, Any] | None:
-    path = Path(folder) / MANIFEST
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return {}
-    return data if isinstance(data, dict) and data.get("schema") == SCHEMA else {}
 
 
 def check_folder(folder: Path, seed: int, options_hash: str, ids: list[str], force: bool) -> list[str]:
@@ -104,16 +90,3 @@ def check_folder(folder: Path, seed: int, options_hash: str, ids: list[str], for
 
 def _student_files(listed: set[str], sid: str) -> list[str]:
     return [rel for rel in listed if Path(rel).stem == sid or Path(rel).stem.startswith(f"{sid}-solution-")]
-
-
-def load_exam(folder: Path) -> dict[str, Any]:
-    """The manifest of an exam folder, for grading."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputFileError(f"exam {folder}: no such folder")
-    data = read_manifest(folder)
-    if data is None:
-        raise InputFileError(f"exam {folder}: no {MANIFEST}; give the folder `worksheet exam` wrote")
-    if not data:
-        raise InputFileError(f"exam {folder}: {MANIFEST} is not a worksheet exam manifest")
-    return data

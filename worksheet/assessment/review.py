@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from .diagnosis import Suspect, diagnose, suspects
@@ -35,15 +36,12 @@ class Review:
     total: Decimal
 
 
-def student_problems(manifest: dict[str, Any], where: str) -> dict[str, list[Problem]]:
+def student_problems(manifest: dict[str, Any], folder: Path, generator: str) -> dict[str, list[Problem]]:
     """Every student's problems, drawn again from the exam's options and the seed the manifest
     records for each student."""
-    from .sheetspec import build_sheet_spec, manifest_table
+    from .manifest import MANIFEST, load_manifest
 
-    full = bool((manifest.get("options") or {}).get("full_solutions"))
-    sheet = build_sheet_spec({}, level=None, points=None, problems=None, spec_path=None,
-                             default_title="Backpropagation exam", full_solutions=full,
-                             data=manifest_table(manifest), where=where)
+    sheet = load_manifest(folder / MANIFEST, generator)[0]
     return {str(s["id"]): build_problems(sheet, int(s["seed"])) for s in manifest.get("students") or []}
 
 

@@ -9,13 +9,13 @@ from typing import Any
 from .. import __version__
 from ..engine.activations import get_activation
 from ..engine.calculator import Trace
-from ..documents.context import Formatter
 from ..errors import SpecError
 from ..engine.formulas import activation_latex
 from ..engine.intervals import Unbounded, ranges
 from ..engine.losses import get_loss
 from ..documents.notation import layer_name, neuron, weight
-from ..documents.numbers import decimals_for, fmt, fmt_given, operand
+from ..documents.numbers import Formatter, decimals_for, fmt, fmt_given, operand
+from ..documents.steps import derivative_step, error_path_step, shown_input, tex_formula, tex_side, tex_substituted
 from .questions import Answer, Quantity, answer, choose, labels, well_posed
 from ..engine.sampling import Stream, derive_seed, draw_problem
 from .sheetspec import ProblemSpec, SheetSpec
@@ -339,11 +339,6 @@ def _diagram(spec, neurons, F: Formatter, values) -> dict[str, Any]:
 # ---------------------------------------------------------------- questions and worked answers
 
 
-def _value(F: Formatter, layer, i: int) -> str:
-    """a_prev[i] as the solution substitutes it: inputs as given, activations as computed."""
-    return F.g(layer.a_prev[i]) if layer.l == 1 else F.v(layer.a_prev[i])
-
-
 def _base(sym: str) -> str:
     """A symbol that takes a superscript: h^{(2)}_{1} in braces, or it would have two."""
     return f"{{{sym}}}" if "^" in sym else sym
@@ -391,7 +386,7 @@ def _question(trace: Trace, F: Formatter, q: Quantity) -> tuple[str, list[str]]:
         for i in range(len(layer.W[j])):
             src = neuron(spec, q.l - 1, i + 1)
             terms_sym.append(f"{weight(spec, q.l, j + 1, i + 1)} {src.value}")
-            terms.append(rf"{F.go(layer.W[j][i])} \times {operand(_value(F, layer, i))}")
+            terms.append(rf"{F.go(layer.W[j][i])} \times {operand(shown_input(F, layer, i))}")
         if layer.b is not None:
             terms_sym.append(n_j.bias)
             terms.append(F.go(layer.b[j]))
@@ -414,7 +409,7 @@ def _question(trace: Trace, F: Formatter, q: Quantity) -> tuple[str, list[str]]:
         src = neuron(spec, q.l - 1, q.i + 1)
         wsym = weight(spec, q.l, j + 1, q.i + 1)
         line = (rf"\frac{{\partial E_{{total}}}}{{\partial {wsym}}} = \delta_{{{n_j.short}}} \cdot {src.value} = "
-                rf"{F.o(layer.delta[j])} \times {operand(_value(F, layer, q.i))} = {F.v(layer.grad_W[j][q.i])}")
+                rf"{F.o(layer.delta[j])} \times {operand(shown_input(F, layer, q.i))} = {F.v(layer.grad_W[j][q.i])}")
         return (rf"The gradient $\frac{{\partial E_{{total}}}}{{\partial {wsym}}}$ of weight ${wsym}$ "
                 rf"(${src.label} \to {n_j.label}$).", [line])
     if kind == "W_new":
@@ -461,11 +456,9 @@ def _error_line(spec, F: Formatter, step, layer, j: int, n_j) -> str:
     for k in range(len(nxt.delta)):
         d_n = neuron(spec, layer.l + 1, k + 1)
         syms.append(rf"\delta_{{{d_n.short}}} {weight(spec, layer.l + 1, k + 1, j + 1)}")
-        w = layer.W_next[k][j]
-        # Sequential order uses the next layer's weights already updated: computed, not given.
-        w_text = F.g(w) if spec.update_order == "simultaneous" else F.v(w)
-        nums.append(rf"{F.o(nxt.delta[k])} \times {operand(w_text)}")
-        prods.append(F.o(layer.paths[j][k]))
+        path = error_path_step(F, spec.update_order, layer, nxt, j, k)
+        nums.append(" \\times ".join(operand(x) for x in path.operands))
+        prods.append(operand(path.result))
     line = f"{sym} = {' + '.join(syms)} = {' + '.join(nums)}"
     if len(prods) > 1:
         line += f" = {' + '.join(prods)}"
@@ -512,19 +505,13 @@ def _activation_line(spec, F: Formatter, layer, j: int, n_j) -> str:
             rf"\frac{{{exps[j]}}}{{{denominator}}} = {a}")
 
 
-def _derivative_line(spec, F: Formatter, layer, j: int, n_j) -> str:
-    name = layer.activation
-    der = F.v(layer.derivative[j])
-    a = F.v(layer.a[j])
+def _derivative_line(F: Formatter, layer, j: int, n_j) -> str:
+    step = derivative_step(F, layer, j)
     sym = rf"f'({n_j.net})"
-    if name == "sigmoid":
-        one_minus = F.v(1 - float(a)) if spec.rounding == "carried" else F.v(1 - layer.a[j])
-        return rf"{sym} = {n_j.value}(1 - {n_j.value}) = {a} \times {operand(one_minus)} = {der}"
-    if name == "tanh":
-        return rf"{sym} = 1 - {_base(n_j.value)}^2 = 1 - {operand(a)}^2 = {der}"
-    if name in ("relu", "leaky_relu"):
-        side = "> 0" if layer.z[j] > 0 else r"\le 0"
-        return rf"{sym} = {der} \quad \text{{because }} {n_j.net} = {F.v(layer.z[j])} {side}"
+    if step.net is not None:
+        return rf"{sym} = {step.result} \quad \text{{because }} {n_j.net} = {step.net} {tex_side(step)}"
+    if step.operands:
+        return rf"{sym} = {tex_formula(step, n_j.value, power='brace')} = {tex_substituted(step)} = {step.result}"
     return rf"{sym} = 1"
 
 
@@ -535,7 +522,7 @@ def _delta_lines(spec, F: Formatter, step, layer, j: int, n_j, sym: str) -> list
         err = F.v(layer.error[j])
         return [
             _error_line(spec, F, step, layer, j, n_j),
-            _derivative_line(spec, F, layer, j, n_j),
+            _derivative_line(F, layer, j, n_j),
             rf"{sym} = \frac{{\partial E_{{total}}}}{{\partial {n_j.value}}} \cdot f'({n_j.net}) = "
             rf"{operand(err)} \times {F.v(layer.derivative[j])} = {d}",
         ]
@@ -556,6 +543,6 @@ def _delta_lines(spec, F: Formatter, step, layer, j: int, n_j, sym: str) -> list
                 rf"{sym} = \sum_k \frac{{\partial E_{{total}}}}{{\partial o_k}} "
                 rf"\frac{{\partial o_k}}{{\partial {n_j.net}}} = "
                 rf"{' + '.join(terms)} = {d}"]
-    lines.append(_derivative_line(spec, F, layer, j, n_j))
+    lines.append(_derivative_line(F, layer, j, n_j))
     lines.append(rf"{sym} = {dE_sym} \cdot f'({n_j.net}) = {operand(dE)} \times {F.v(layer.derivative[j])} = {d}")
     return lines

@@ -140,14 +140,3 @@ def build_sheet_spec(
             raise SpecError(f"{here}: {exc}" if listed is not None else str(exc)) from None
         out.append(ProblemSpec(spec=spec, given=given, level=p_level, points=pts))
     return SheetSpec(title=title.strip(), seed=seed, problems=tuple(out), full_solutions=full_solutions)
-
-
-def manifest_table(manifest: dict[str, Any]) -> dict[str, Any]:
-    """An exam manifest's options as the table of an exam spec file, to regenerate the exam."""
-    options = manifest.get("options") or {}
-    problems = []
-    for p in options.get("problems", []):
-        network = dict(p.get("network", {}))
-        table = {**network, **p.get("given", {}), "level": p.get("level"), "points": p.get("points")}
-        problems.append(table)
-    return {"title": options.get("title"), "seed": manifest.get("seed"), "problem": problems}

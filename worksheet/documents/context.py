@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from .. import __version__
@@ -21,120 +21,10 @@ from .notation import (
     weight_plain,
     weight_unicode,
 )
-from .numbers import fmt, fmt_difference, fmt_ratio, fmt_given, operand, parse_shown, round_decimal_places, signed
-
-FOOTNOTE = "[^exact]"
-
-# What the original reference document printed, for the corrections table of `worksheet reference`.
-REFERENCE_PRINTED = [
-    ("$o_1$", "o", (1, 0), "0.60635"),
-    ("$o_2$", "o", (1, 1), "0.63002"),
-    ("$E_1$", "E", (0,), "0.17782"),
-    ("$E_2$", "E", (1,), "0.06480"),
-    ("$E_{total}$", "Etot", (), "0.24262"),
-    (r"$\partial E_1 / \partial o_1 = o_1 - t_1$", "dE", (0,), "0.59635"),
-    (r"$\partial E_2 / \partial o_2 = o_2 - t_2$", "dE", (1,), "-0.35998"),
-    (r"$o_1(1 - o_1)$", "der", (1, 0), "0.23886"),
-    (r"$o_2(1 - o_2)$", "der", (1, 1), "0.23311"),
-    (r"$\delta_{o1}$", "delta", (1, 0), "0.14247"),
-    (r"$\delta_{o2}$", "delta", (1, 1), "-0.08391"),
-    (r"$\partial E / \partial w_5$", "grad", (1, 0, 0), "0.07223"),
-    (r"$\partial E / \partial w_6$", "grad", (1, 0, 1), "0.07277"),
-    (r"$\partial E / \partial w_7$", "grad", (1, 1, 0), "-0.04251"),
-    (r"$\partial E / \partial w_8$", "grad", (1, 1, 1), "-0.04285"),
-    ("$w_5^{new}$", "new", (1, 0, 0), "0.36388"),
-    ("$w_6^{new}$", "new", (1, 0, 1), "0.41361"),
-    ("$w_7^{new}$", "new", (1, 1, 0), "0.52126"),
-    ("$w_8^{new}$", "new", (1, 1, 1), "0.57143"),
-    (r"Path $\delta_{o1} w_5$", "path", (0, 0, 0), "0.05699"),
-    (r"Path $\delta_{o2} w_7$", "path", (0, 0, 1), "-0.04196"),
-    (r"Path $\delta_{o1} w_6$", "path", (0, 1, 0), "0.06411"),
-    (r"Path $\delta_{o2} w_8$", "path", (0, 1, 1), "-0.04615"),
-    (r"Error into $h_1$", "error", (0, 0), "0.01503"),
-    (r"Error into $h_2$", "error", (0, 1), "0.01796"),
-    (r"$\delta_{h1}$", "delta", (0, 0), "0.00375"),
-    (r"$\delta_{h2}$", "delta", (0, 1), "0.00448"),
-    (r"$\partial E / \partial w_1$", "grad", (0, 0, 0), "0.000188"),
-    (r"$\partial E / \partial w_2$", "grad", (0, 0, 1), "0.000376"),
-    (r"$\partial E / \partial w_3$", "grad", (0, 1, 0), "0.000224"),
-    (r"$\partial E / \partial w_4$", "grad", (0, 1, 1), "0.000449"),
-    ("$w_1^{new}$", "new", (0, 0, 0), "0.149906"),
-    ("$w_2^{new}$", "new", (0, 0, 1), "0.199812"),
-    ("$w_3^{new}$", "new", (0, 1, 0), "0.249888"),
-    ("$w_4^{new}$", "new", (0, 1, 1), "0.299776"),
-]
-
-
-class Formatter:
-    """The document's number forms, all from numbers.py."""
-
-    def __init__(self, precision: int, exact: bool):
-        self.p = precision
-        self.exact = exact
-        self.mismatches = 0
-
-    def v(self, x: float) -> str:
-        """A computed value."""
-        return fmt(x, self.p)
-
-    def g(self, x: float) -> str:
-        """A given value, as written."""
-        return fmt_given(x)
-
-    def new(self, x: float, old: str, step: str) -> str:
-        """An updated parameter old - step, with the digits of both."""
-        return fmt_difference(x, [old, step], self.p)
-
-    def new_w(self, layer: LayerTrace, j: int, i: int) -> str:
-        """W_new[j][i] with the digits of its update step."""
-        return fmt_difference(layer.W_new[j][i], [self.v(layer.step_W[j][i])], self.p)
-
-    def new_b(self, layer: LayerTrace, j: int) -> str:
-        return fmt_difference(layer.b_new[j], [self.v(layer.step_b[j])], self.p)
-
-    def s(self, x: float) -> str:
-        return signed(self.v(x))
-
-    def o(self, x: float) -> str:
-        """A computed value substituted into a formula."""
-        return operand(self.v(x))
-
-    def go(self, x: float) -> str:
-        return operand(self.g(x))
-
-    def short(self, x: float) -> str:
-        """Three decimals for prose ("0.606 vs 0.01")."""
-        return fmt(x, 3)
-
-    def note(self, op: str, operands: list[str], result: str) -> str:
-        """The footnote marker when the shown operands do not reproduce the shown result."""
-        if recomputes(op, operands, result):
-            return ""
-        self.mismatches += 1
-        return " " + FOOTNOTE
-
-
-def _dec(text: str) -> Decimal:
-    return parse_shown(text)
-
-
-def recomputes(op: str, operands: list[str], result: str) -> bool:
-    """Whether `result`, as shown, is the rounding of `op` applied to the shown operands."""
-    xs = [_dec(t) for t in operands]
-    if op == "mul":
-        value = math.prod(xs, start=Decimal(1))
-    elif op == "add":
-        value = sum(xs, Decimal(0))
-    elif op == "sub":
-        value = xs[0] - sum(xs[1:], Decimal(0))
-    elif op == "div":
-        value = xs[0] / xs[1]
-    else:
-        raise ValueError(op)
-    shown = _dec(result)
-    places = max(0, -shown.as_tuple().exponent) if "10^" not in result else -shown.adjusted() + 2
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == shown
-
+from .diagrams import ascii_222, mermaid
+from .numbers import FOOTNOTE, Formatter, fmt_given, fmt_ratio, operand, round_decimal_places, signed
+from .reference_original import REFERENCE_PRINTED
+from .steps import derivative_step, error_path_step, shown_input, tex_formula, tex_side, tex_substituted
 
 # ---------------------------------------------------------------- helpers
 
@@ -153,10 +43,6 @@ def _ratio_words(big: float, small: float) -> str:
 
 def _direction(change: float) -> str:
     return "increases" if change > 0 else "decreases" if change < 0 else "stays the same"
-
-
-def _mermaid_id(n: Neuron) -> str:
-    return n.plain.replace(".", "_")
 
 
 # ---------------------------------------------------------------- the context
@@ -223,8 +109,8 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
     }
     ctx["weights_by_layer"] = [_weight_table(spec, F, layer, neurons, given=True) for layer in step.layers]
     ctx["flow"] = _flow_rows(spec, F, step, neurons)
-    ctx["ascii"] = _ascii_diagram(spec, F, step) if spec.layers == (2, 2, 2) else None
-    ctx["mermaid"] = _mermaid(spec, F, step, neurons)
+    ctx["ascii"] = ascii_222(F, step) if spec.layers == (2, 2, 2) else None
+    ctx["mermaid"] = mermaid(spec, F, step, neurons)
     ctx["forward"] = [_forward_layer(spec, F, layer, neurons) for layer in step.layers]
     ctx["loss_calc"] = _loss_section(spec, F, step, neurons)
     ctx["output"] = _output_section(spec, F, step, neurons)
@@ -278,18 +164,13 @@ def _weight_table(spec, F, layer: LayerTrace, neurons, given: bool) -> dict[str,
     return {"l": l, "from": layer_name(spec, l - 1), "to": layer_name(spec, l), "rows": rows, "biases": biases}
 
 
-def _prev_value(F: Formatter, layer: LayerTrace, i: int) -> str:
-    """a_prev[i] as shown: inputs are given values, activations computed ones."""
-    return F.g(layer.a_prev[i]) if layer.l == 1 else F.v(layer.a_prev[i])
-
-
 def _flow_rows(spec, F, step: StepTrace, neurons) -> list[dict[str, str]]:
     rows = []
     for layer in step.layers:
         l = layer.l
         for j in range(len(layer.W)):
             for i in range(len(layer.W[j])):
-                a, w, p = _prev_value(F, layer, i), F.g(layer.W[j][i]), F.v(layer.products[j][i])
+                a, w, p = shown_input(F, layer, i), F.g(layer.W[j][i]), F.v(layer.products[j][i])
                 rows.append({
                     "src": neurons[l - 1][i].label, "dst": neurons[l][j].label,
                     "w": weight(spec, l, j + 1, i + 1), "wv": w,
@@ -305,73 +186,6 @@ def _flow_rows(spec, F, step: StepTrace, neurons) -> list[dict[str, str]]:
     return rows
 
 
-def _ascii_diagram(spec, F, step: StepTrace) -> str:
-    """The reference's drawing of a 2-2-2 network, with this problem's numbers."""
-    W1, W2 = step.layers[0].W, step.layers[1].W
-    x, h, o = step.input, step.layers[0].a, step.layers[1].a
-    left = [f"I₁ ({F.g(x[0])})", f"I₂ ({F.g(x[1])})"]
-    mid = [f"H₁ ({F.v(h[0])})", f"H₂ ({F.v(h[1])})"]
-    right = [f"O₁ ({F.v(o[0])})", f"O₂ ({F.v(o[1])})"]
-    e1 = [f"w{s}={F.g(w)}" for s, w in zip("₁₂₃₄", (W1[0][0], W1[0][1], W1[1][0], W1[1][1]))]
-    e2 = [f"w{s}={F.g(w)}" for s, w in zip("₅₆₇₈", (W2[0][0], W2[0][1], W2[1][0], W2[1][1]))]
-    wl, wm = max(map(len, left)), max(map(len, mid))
-    span = max(map(len, e1 + e2)) * 2 + 6
-    height = 7
-
-    def arrow(label: str) -> str:
-        pad = span - len(label) - 1
-        return "─" * (pad // 2) + label + "─" * (pad - pad // 2) + "→"
-
-    def crossing(upper_to_lower: str, lower_to_upper: str) -> list[str]:
-        # ╲ runs from the upper neuron on the left to the lower one on the right, ╱ the other way.
-        rows = []
-        for r in range(height):
-            line = [" "] * span
-            c = round(r * (span - 2) / (height - 1))
-            if c == span - 2 - c:
-                line[c] = "╳"
-            else:
-                line[c] = "╲"
-                line[span - 2 - c] = "╱"
-            rows.append("".join(line))
-        gap = span - len(upper_to_lower) - len(lower_to_upper) - 4
-        rows.insert(1, "  " + upper_to_lower + " " * gap + lower_to_upper + "  ")
-        return rows
-
-    lines = [
-        "Input Layer".ljust(wl + span + 2) + "Hidden Layer".ljust(wm + span + 2) + "Output Layer",
-        "",
-        f"{left[0].ljust(wl)} {arrow(e1[0])} {mid[0].ljust(wm)} {arrow(e2[0])} {right[0]}",
-    ]
-    for a, b in zip(crossing(e1[2], e1[1]), crossing(e2[2], e2[1])):
-        lines.append(f"{' ' * wl} {a} {' ' * wm} {b}".rstrip())
-    lines.append(f"{left[1].ljust(wl)} {arrow(e1[3])} {mid[1].ljust(wm)} {arrow(e2[3])} {right[1]}")
-    return "\n".join(lines)
-
-
-def _mermaid(spec, F, step: StepTrace, neurons) -> str:
-    lines = ["flowchart LR"]
-    for l, row in enumerate(neurons):
-        lines.append(f'  subgraph L{l}["{layer_name(spec, l)} layer"]')
-        for n in row:
-            if l == 0:
-                val = F.g(step.input[n.j - 1])
-            else:
-                val = F.v(step.layers[l - 1].a[n.j - 1])
-            bias = ""
-            if l > 0 and step.layers[l - 1].b is not None:
-                bias = f"<br/>b = {F.g(step.layers[l - 1].b[n.j - 1])}"
-            lines.append(f'    {_mermaid_id(n)}(("{n.plain} = {val}{bias}"))')
-        lines.append("  end")
-    for layer in step.layers:
-        l = layer.l
-        for j in range(len(layer.W)):
-            for i in range(len(layer.W[j])):
-                src, dst = _mermaid_id(neurons[l - 1][i]), _mermaid_id(neurons[l][j])
-                lines.append(f'  {src} -- "{weight_plain(spec, l, j + 1, i + 1)} = {F.g(layer.W[j][i])}" --> {dst}')
-    return "\n".join(lines)
-
-
 # ---------------------------------------------------------------- forward pass
 
 
@@ -383,7 +197,7 @@ def _forward_layer(spec, F, layer: LayerTrace, neurons) -> dict[str, Any]:
         n = neurons[l][j]
         terms_sym, calc, prods, rows = [], [], [], []
         for i in range(len(layer.W[j])):
-            a, w, p = _prev_value(F, layer, i), F.g(layer.W[j][i]), F.v(layer.products[j][i])
+            a, w, p = shown_input(F, layer, i), F.g(layer.W[j][i]), F.v(layer.products[j][i])
             src = neurons[l - 1][i]
             wsym = weight(spec, l, j + 1, i + 1)
             terms_sym.append(rf"{src.value} \cdot {wsym}")
@@ -515,7 +329,7 @@ def _output_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
         if layer.derivative is not None:
             der = F.v(layer.derivative[k])
             rec.update(der=der, fn_delta=F.note("mul", [dE, der], d) if spec.loss != "bce" else "")
-            rec["der_calc"] = _derivative_calc(spec, F, layer, k, neurons[L][k].value)
+            rec["der_calc"] = _derivative_calc(F, layer, k, neurons[L][k].value)
         rec["direction"] = "above" if lt.output[k] > lt.target[k] else "below" if lt.output[k] < lt.target[k] else "equal to"
         deltas.append(rec)
     if softmax:
@@ -550,28 +364,14 @@ def _output_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
     }
 
 
-def _derivative_calc(spec, F, layer: LayerTrace, j: int, sym: str) -> dict[str, str]:
+def _derivative_calc(F, layer: LayerTrace, j: int, sym: str) -> dict[str, str]:
     """f'(z_j) as a hand calculation from the neuron's output `sym`."""
-    name = layer.activation
-    a = F.v(layer.a[j])
-    der = F.v(layer.derivative[j])
-    z = F.v(layer.z[j])
-    side = "> 0" if layer.z[j] > 0 else r"\le 0"
-    if name == "sigmoid":
-        one_minus = F.v(1 - layer.a[j]) if F.exact else F.v(1 - float(a))
-        return {"formula": f"{sym}(1 - {sym})", "calc": rf"{operand(a)} \times {operand(one_minus)}",
-                "one_minus": one_minus, "value": der, "fn": F.note("mul", [a, one_minus], der)}
-    if name == "tanh":
-        squared = f"({sym})^2" if "^" in sym else f"{sym}^2"
-        return {"formula": f"1 - {squared}", "calc": rf"1 - {operand(a)}^2", "value": der,
-                "fn": F.note("sub", ["1", str(_dec(a) * _dec(a))], der)}
-    if name == "relu":
-        return {"formula": r"\begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
-                "calc": f"z = {z} {side}", "value": der, "fn": ""}
-    if name == "leaky_relu":
-        return {"formula": r"\begin{cases} 1 & z > 0 \\ \alpha & z \le 0 \end{cases}",
-                "calc": f"z = {z} {side}", "value": der, "fn": ""}
-    return {"formula": "1", "calc": "1", "value": der, "fn": ""}
+    step = derivative_step(F, layer, j)
+    calc = f"z = {step.net} {tex_side(step)}" if step.net is not None else tex_substituted(step)
+    record = {"formula": tex_formula(step, sym), "calc": calc, "value": step.result, "fn": F.mark(step.recomputes)}
+    if len(step.operands) == 2:
+        record["one_minus"] = step.operands[1]
+    return record
 
 
 def _weight_grads(spec, F, layer: LayerTrace, neurons, first_given: bool) -> list[dict[str, Any]]:
@@ -580,7 +380,7 @@ def _weight_grads(spec, F, layer: LayerTrace, neurons, first_given: bool) -> lis
     for j in range(len(layer.W)):
         d = F.v(layer.delta[j])
         for i in range(len(layer.W[j])):
-            a = _prev_value(F, layer, i)
+            a = shown_input(F, layer, i)
             g = F.v(layer.grad_W[j][i])
             step = F.v(layer.step_W[j][i])
             w = F.g(layer.W[j][i])
@@ -595,7 +395,7 @@ def _weight_grads(spec, F, layer: LayerTrace, neurons, first_given: bool) -> lis
                 "fn_grad": F.note("mul", [d, a], g),
                 "w": w, "step": step, "step_o": operand(step), "fn_step": F.note("mul", [F.g(spec.lr), g], step),
                 "new": new, "fn_new": F.note("sub", [w, step], new),
-                "change": signed(F.v(-layer.step_W[j][i])) if True else "",
+                "change": signed(F.v(-layer.step_W[j][i])),
                 "direction": _direction(change),
             })
     return out
@@ -628,14 +428,12 @@ def _hidden_section(spec, F, step: StepTrace, l: int, neurons) -> dict[str, Any]
     for j in range(len(layer.z)):
         paths = []
         for k in range(len(nxt.delta)):
-            dk = F.v(nxt.delta[k])
-            wk = F.v(layer.W_next[k][j]) if (spec.update_order == "sequential" or l + 1 > 1) and False else \
-                (F.g(layer.W_next[k][j]) if spec.update_order == "simultaneous" else F.v(layer.W_next[k][j]))
-            p = F.v(layer.paths[j][k])
+            path = error_path_step(F, spec.update_order, layer, nxt, j, k)
+            (dk, wk), p = path.operands, path.result
             paths.append({
                 "k": k + 1, "n": _neuron_record(neurons[l + 1][k]), "delta": dk, "delta_o": operand(dk),
                 "w": wk, "w_o": operand(wk), "wsym": weight(spec, l + 1, k + 1, j + 1),
-                "p": p, "p_o": operand(p), "p_s": signed(p), "fn": F.note("mul", [dk, wk], p),
+                "p": p, "p_o": operand(p), "p_s": signed(p), "fn": F.mark(path.recomputes),
                 "positive": layer.paths[j][k] > 0,
             })
         err = F.v(layer.error[j])
@@ -649,7 +447,7 @@ def _hidden_section(spec, F, step: StepTrace, l: int, neurons) -> dict[str, Any]
             "n": _neuron_record(neurons[l][j]), "paths": paths,
             "sum": " + ".join(p["p_o"] for p in paths), "error": err, "error_o": operand(err),
             "fn_error": F.note("add", [p["p"] for p in paths], err),
-            "der": der, "der_calc": _derivative_calc(spec, F, layer, j, neurons[l][j].value),
+            "der": der, "der_calc": _derivative_calc(F, layer, j, neurons[l][j].value),
             "delta": d, "delta_o": operand(d), "fn_delta": F.note("mul", [err, der], d),
             "agree": len(signs) <= 1, "n_paths": len(paths),
             "dead": dead, "saturated": saturated, "z": F.v(z),
@@ -721,7 +519,7 @@ def _matrix_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
             "jac": _bmatrix([[F.v(x) for x in r] for r in layer.jacobian]) if layer.jacobian is not None else None,
             "error": _col([F.v(x) for x in layer.error]),
             "delta": _col([F.v(x) for x in layer.delta]),
-            "a_prev_row": _bmatrix([[_prev_value(F, layer, i) for i in range(len(layer.a_prev))]]),
+            "a_prev_row": _bmatrix([[shown_input(F, layer, i) for i in range(len(layer.a_prev))]]),
             "grad": _bmatrix([[F.v(x) for x in r] for r in layer.grad_W]),
             "W_new": _bmatrix([[F.new_w(layer, j, i) for i in range(len(r))] for j, r in enumerate(layer.W_new)]),
             "b_new": _col([F.new_b(layer, j) for j in range(len(layer.b_new))]) if layer.b_new is not None else None,

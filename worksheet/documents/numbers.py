@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..engine.calculator import LayerTrace
 
 from ..engine.rounding import (  # noqa: F401 (the rounding rule, importable from here too)
     MIN_SIGNIFICANT,
@@ -74,3 +79,80 @@ def signed(text: str) -> str:
 def operand(text: str) -> str:
     """A displayed number substituted into a formula: negatives in parentheses, 0.5 \\times (-0.04246)."""
     return f"({text})" if text.startswith("-") else text
+
+
+def recomputes(op: str, operands: list[str], result: str) -> bool:
+    """Whether `result`, as shown, is the rounding of `op` applied to the shown operands."""
+    xs = [parse_shown(t) for t in operands]
+    if op == "mul":
+        value = math.prod(xs, start=Decimal(1))
+    elif op == "add":
+        value = sum(xs, Decimal(0))
+    elif op == "sub":
+        value = xs[0] - sum(xs[1:], Decimal(0))
+    elif op == "div":
+        value = xs[0] / xs[1]
+    else:
+        raise ValueError(op)
+    shown = parse_shown(result)
+    places = max(0, -shown.as_tuple().exponent) if "10^" not in result else -shown.adjusted() + 2
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == shown
+
+
+# ---------------------------------------------------------------- one document's forms
+
+FOOTNOTE = "[^exact]"
+
+
+class Formatter:
+    """The number forms of one document: computed, given, substituted, updated; it counts the lines
+    whose shown operands do not reproduce their shown result."""
+
+    def __init__(self, precision: int, exact: bool):
+        self.p = precision
+        self.exact = exact
+        self.mismatches = 0
+
+    def v(self, x: float) -> str:
+        """A computed value."""
+        return fmt(x, self.p)
+
+    def g(self, x: float) -> str:
+        """A given value, as written."""
+        return fmt_given(x)
+
+    def new(self, x: float, old: str, step: str) -> str:
+        """An updated parameter old - step, with the digits of both."""
+        return fmt_difference(x, [old, step], self.p)
+
+    def new_w(self, layer: LayerTrace, j: int, i: int) -> str:
+        """W_new[j][i] with the digits of its update step."""
+        return fmt_difference(layer.W_new[j][i], [self.v(layer.step_W[j][i])], self.p)
+
+    def new_b(self, layer: LayerTrace, j: int) -> str:
+        return fmt_difference(layer.b_new[j], [self.v(layer.step_b[j])], self.p)
+
+    def s(self, x: float) -> str:
+        return signed(self.v(x))
+
+    def o(self, x: float) -> str:
+        """A computed value substituted into a formula."""
+        return operand(self.v(x))
+
+    def go(self, x: float) -> str:
+        return operand(self.g(x))
+
+    def short(self, x: float) -> str:
+        """Three decimals for prose ("0.606 vs 0.01")."""
+        return fmt(x, 3)
+
+    def note(self, op: str, operands: list[str], result: str) -> str:
+        """The footnote marker when the shown operands do not reproduce the shown result."""
+        return self.mark(recomputes(op, operands, result))
+
+    def mark(self, recomputed: bool | None) -> str:
+        """The footnote marker for a line that does not recompute (None: nothing to recompute)."""
+        if recomputed is not False:
+            return ""
+        self.mismatches += 1
+        return " " + FOOTNOTE

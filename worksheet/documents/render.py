@@ -20,33 +20,36 @@ def _finalize(value):
     return value
 
 
+# A template is found by its name alone: the section templates shared by every format sit at the
+# top of templates/, the entry templates and the partials of one format in its folder, and the
+# dialects (one per format: headings, emphasis, tables, math, escaping) in templates/dialects/.
+_SEARCH_PATH = (".", "markdown", "latex")
+
+
 @cache
-def _environment(kind: str):
+def _environment():
     import jinja2
 
     from ..resources import templates_dir
 
-    common = dict(
-        loader=jinja2.FileSystemLoader(str(templates_dir() / kind)),
+    root = templates_dir()
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(root / folder) for folder in _SEARCH_PATH]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_finalize,
         autoescape=False,
+        # nbconvert's delimiters, for every format: no clash with TeX braces, % comments, or
+        # Markdown's {, #, and | characters.
+        block_start_string="((*", block_end_string="*))",
+        variable_start_string="(((", variable_end_string=")))",
+        comment_start_string="((=", comment_end_string="=))",
+        line_comment_prefix="%%",
     )
-    if kind == "latex":
-        # nbconvert's delimiters: no clash with TeX braces or % comments.
-        common.update(
-            block_start_string="((*", block_end_string="*))",
-            variable_start_string="(((", variable_end_string=")))",
-            comment_start_string="((=", comment_end_string="=))",
-            line_comment_prefix="%%",
-        )
-    env = jinja2.Environment(**common)
-    if kind == "latex":
-        env.filters["tex"] = tex_escape
-        env.filters["fn"] = tex_footnote_mark
+    env.filters["tex"] = tex_escape
+    env.filters["fn"] = tex_footnote_mark
     return env
 
 
@@ -123,7 +126,7 @@ def tex_footnote_mark(value: str) -> str:
 
 
 def render_markdown(name: str, context: dict) -> str:
-    text = _render("markdown", name, context)
+    text = _render(name, context)
     # A rule right under a paragraph line would make that line a setext heading.
     text = re.sub(r"(?m)^([^\n]+)\n(---|===)$", r"\1\n\n\2", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
@@ -131,14 +134,14 @@ def render_markdown(name: str, context: dict) -> str:
 
 
 def render_latex(name: str, context: dict) -> str:
-    return _render("latex", name, context)
+    return _render(name, context)
 
 
-def _render(kind: str, name: str, context: dict) -> str:
+def _render(name: str, context: dict) -> str:
     import jinja2
 
     try:
-        return _environment(kind).get_template(name).render(context)
+        return _environment().get_template(name).render(context)
     except jinja2.TemplateError as exc:
         where = f" ({exc.filename}:{exc.lineno})" if getattr(exc, "lineno", None) else ""
         raise RenderError(f"template {name} failed: {exc}{where}") from None

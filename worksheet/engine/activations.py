@@ -93,6 +93,10 @@ class Activation:
     inline_derivative: str | None = None
     elementwise: bool = True
     output_only: bool = False
+    # f'(x) as a worked step writes it, an expression tree over the output "out" with no notation
+    # (documents/steps.py renders it): ("mul", "out", ("sub", 1, "out")) is out(1 - out);
+    # ("step", 1, low) is 1 for a positive net input, else low.
+    hand_derivative: object = 1
 
     def written_derivative(self, ops, z, a, slope):
         """f'(z) of one neuron in the backend `ops`, from what a hand computation writes it from."""
@@ -210,6 +214,7 @@ ACTIVATIONS: dict[str, Activation] = {
             log_output=lambda z: [log_sigmoid(x) for x in z],
             log_complement=lambda z, o, log_o: [log_sigmoid(-x) for x in z],
             targets="near_0_or_1",
+            hand_derivative=("mul", "out", ("sub", 1, "out")),
         ),
         Activation(
             name="tanh",
@@ -225,6 +230,7 @@ ACTIVATIONS: dict[str, Activation] = {
             derivative_from="output",
             turning_points=(Decimal(0),),
             targets="signed",
+            hand_derivative=("sub", 1, ("pow", "out", 2)),
         ),
         Activation(
             name="relu",
@@ -241,6 +247,7 @@ ACTIVATIONS: dict[str, Activation] = {
             kink_at_zero=True,
             inline_value=r"\max(0, x)",
             inline_derivative=r"\mathbb{1}[x > 0]",
+            hand_derivative=("step", 1, 0),
         ),
         Activation(
             name="leaky_relu",
@@ -256,6 +263,7 @@ ACTIVATIONS: dict[str, Activation] = {
             kink_at_zero=True,
             inline_value=r"\max(\alpha x, x)",
             inline_derivative=r"\mathbb{1}[x > 0] + \alpha \cdot \mathbb{1}[x \le 0]",
+            hand_derivative=("step", 1, "alpha"),
         ),
         Activation(
             name="linear",

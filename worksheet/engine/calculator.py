@@ -511,7 +511,8 @@ def step(ops, spec: NetworkSpec, index: int, x, t, weights, biases, after: bool 
             grad_b = [ops.r(d * bi) for d, bi in zip(delta, b)] if v.bias_as_input else list(delta)
             grad_b = _pin(ops, pins, "grad_b", l, grad_b)
             step_b = [ops.r(lr * g) for g in grad_b]
-            b_new = list(b) if spec.bias_policy == "frozen" else [ops.stored(_update(bi, s, v)) for bi, s in zip(b, step_b)]
+            b_new = (list(b) if spec.bias_policy == "frozen"
+                     else [ops.stored(_update(bi, s, v)) for bi, s in zip(b, step_b)])
             b_new = _pin(ops, pins, "b_new", l, b_new)
         new_W[l - 1], new_b[l - 1] = W_new, b_new
         records[l - 1] = LayerTrace(

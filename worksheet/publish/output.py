@@ -94,3 +94,11 @@ def write_folder(target: Path, files: dict[str, str | bytes], keep: list[str] = 
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     return [target / rel for rel in files]
+
+
+def write_documents(documents, advance=None) -> list[Path]:
+    """Write what a library command made (options.Documents): an exam's folder as a whole
+    (write_folder, keeping the files it lists), any other command's files one by one."""
+    if documents.whole_folder:
+        return write_folder(documents.folder, documents.files, keep=list(documents.keep), advance=advance)
+    return write_all({documents.folder / name: data for name, data in documents.files.items()})

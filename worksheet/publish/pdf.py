@@ -67,6 +67,20 @@ def lualatex_missing() -> str | None:
     return None
 
 
+def engine_for(plain_t1: bool, pdf: bool, who: str) -> str:
+    """The TeX engine of a document: pdflatex with T1 fonts when every text it prints can be set
+    with them (`plain_t1`), otherwise lualatex with fallback fonts (LUALATEX_FONTS). A PDF then
+    needs lualatex and those fonts: without them, one error naming `who` (the text that needs them)."""
+    if plain_t1:
+        return "pdflatex"
+    if pdf:
+        missing = lualatex_missing()
+        if missing is not None:
+            raise RenderError(f"{who} needs lualatex for the pdf format, and {missing} is not installed: "
+                              f"{LUALATEX_INSTALL_HINT}; or use --format md")
+    return "lualatex"
+
+
 def _flags(engine: str) -> list[str]:
     if engine not in ("pdflatex", "lualatex"):
         raise ValueError(f"unknown TeX engine {engine!r}")

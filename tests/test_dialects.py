@@ -1,0 +1,85 @@
+"""The section templates through a third dialect: a format is a dialect, not a copy of the wording."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import pytest
+
+from worksheet.api import load_spec, solve
+from worksheet.documents.context import walkthrough_context
+from worksheet.documents.render import _environment, headings
+
+# The walkthrough's sections whose wording lives once, in templates/<section>.j2.
+SECTIONS = ("_formulas", "_forward", "_loss", "_output_layer", "_hidden_layers", "_matrix", "_steps", "_summary",
+            "_appendix", "_corrections", "_references")
+OPTIONAL = {"_steps": "steps", "_corrections": "corrections is not none"}
+ENTRY = '((* set dialect = "dialects/" ~ which ~ ".j2" *))' + "".join(
+    f'((* if {OPTIONAL[name]} *))((* include "{name}.j2" *))((* endif *))\n' if name in OPTIONAL
+    else f'((* include "{name}.j2" *))\n'
+    for name in SECTIONS
+)
+
+SPREAD = [
+    dict(seed=42),
+    dict(seed=5, layers="3-3-2-2", activation="relu,tanh,softmax", loss="cross_entropy", bias=True),
+    dict(seed=11, layers="2-3-2", activation="leaky_relu,sigmoid", loss="bce", leaky_slope=0.1),
+    dict(seed=12, layers="2-2", activation="linear", loss="mse"),
+    dict(seed=17, layers="2-2-2", update_order="sequential"),
+    dict(seed=18, layers="2-2-2", steps=3, rounding="carried", precision=4),
+]
+
+
+def render(options: dict, which: str) -> str:
+    from dataclasses import replace
+
+    from worksheet.engine.calculator import calculate
+
+    spec, given = load_spec(options)
+    trace = solve(spec, given)
+    contrast = None
+    if spec.update_order == "sequential" and spec.depth > 1:
+        contrast = calculate(replace(spec, update_order="simultaneous"), trace.values)
+    context = walkthrough_context(trace, contrast=contrast)
+    return _environment().from_string(ENTRY).render({**context, "which": which})
+
+
+def html_tree(html: str):
+    # The section prose writes inline math as $...$; HTML carries it in a math element.
+    html = re.sub(r"\$([^$]+)\$", lambda m: '<span class="math">\\(' + m.group(1) + "\\)</span>", html)
+    return lxml.html.fragment_fromstring(html, create_parent="body")
+
+
+@pytest.mark.parametrize("options", SPREAD, ids=lambda o: str(o["seed"]))
+def test_html_dialect_renders_every_section(options):
+    md = render(options, "md")
+    tree = html_tree(render(options, "html"))
+
+    # Every heading, in order, with the same words.
+    html_headings = [(int(h.tag[1]), h.text_content()) for h in tree.iter("h2", "h3", "h4")]
+    assert html_headings == headings(md)
+    assert len(html_headings) > 20
+
+    # Every boxed result the Markdown shows, the HTML shows.
+    def boxed(text: str) -> list[str]:
+        return re.findall(r"\\boxed\{([^{}]*)\}", text)
+
+    html_math = " ".join(m.text_content() for m in tree.find_class("math"))
+    assert boxed(md) and boxed(html_math) == boxed(md)
+
+    # Outside math elements, no TeX or Markdown is left: no $, no backslash, no ** or |.
+    for math in tree.find_class("math"):
+        math.drop_tree()
+    text = tree.text_content()
+    for leftover in ("$", "\\", "**", "| "):
+        assert leftover not in text, (leftover, text[max(0, text.find(leftover) - 80):text.find(leftover) + 80])
+
+
+def test_every_dialect_defines_the_same_names():
+    env = _environment()
+    names = {}
+    for which in ("md", "tex", "html"):
+        module = env.get_template(f"dialects/{which}.j2").module
+        names[which] = {n for n in dir(module) if not n.startswith("_")}
+    assert names["md"] == names["tex"] == names["html"]
