@@ -220,3 +220,16 @@ def test_point_biserial_is_the_correlation_with_the_rest_score():
     item, rest = [1.0, 0.0, 1.0, 1.0, 0.0], [7.0, 3.0, 5.0, 8.0, 4.0]
     assert point_biserial(item, rest) == pytest.approx(np.corrcoef(item, rest)[0, 1])
     assert point_biserial([1.0, 1.0], [2.0, 3.0]) is None
+
+
+def test_questions_know_the_earlier_answers_they_depend_on():
+    from worksheet.assessment.carry_forward import depends_on
+
+    sheet = api.load_sheet(Network(layers="2-2-2", seed=9), Sheet(level="full", problems=1), None, "x")
+    (p,) = build_problems(sheet, 9)
+    deps = dict(zip(p.labels, depends_on(p)))
+    kinds = dict(zip(p.labels, (a.quantity.kind for a in p.answers)))
+    assert kinds == {"1a": "a", "1b": "a", "1c": "E", "1d": "delta", "1e": "grad_W", "1f": "W_new",
+                     "1g": "delta", "1h": "grad_W", "1i": "W_new"}
+    assert deps["1a"] == [] and deps["1f"] == ["1e"] and "1d" in deps["1e"] and deps["1i"] == ["1h"]
+    assert "1g" in deps["1h"] and "1c" not in deps["1d"]

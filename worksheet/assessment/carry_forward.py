@@ -18,18 +18,17 @@ def _key(q: Quantity) -> tuple:
 
 
 def depends_on(problem: Problem) -> list[list[str]]:
-    """Per question, the labels of the earlier questions its value depends on: those whose
-    value, changed, changes it (the pass recomputed with that one value moved)."""
+    """Per question, the labels of the earlier answers its value is computed from: those whose
+    value, moved while every other earlier answer stays as it is, moves it."""
     trace = problem.trace
     base = [answer_value(trace, a.quantity) for a in problem.answers]
     out = []
     for n, a in enumerate(problem.answers):
         found = []
         for m in range(n):
-            moved = problem.answers[m]
-            pinned = Variation(pins=((_key(moved.quantity), moved.value + 1),))
+            pins = tuple((_key(e.quantity), e.value + (1 if k == m else 0)) for k, e in enumerate(problem.answers[:n]))
             try:
-                other = calculate(trace.spec, trace.values, pinned)
+                other = calculate(trace.spec, trace.values, Variation(pins=pins))
             except NumericError:
                 found.append(problem.labels[m])
                 continue
@@ -75,7 +74,7 @@ def carried(problem: Problem, given: dict[str, Decimal | None]) -> dict[str, tup
 def credit(grades: Grades, expected: list[Expected], responses: list[Response],
            problems: dict[str, list[Problem]], fraction: Decimal) -> tuple[Grades, dict]:
     """The grades with `fraction` of a question's points for every answer carried forward, and
-    (student, label) -> the value it was marked against."""
+    (student, label) -> the value it was marked against and the earlier wrong answers it uses."""
     from dataclasses import replace
 
     from .review import by_student, same_variant
@@ -91,9 +90,12 @@ def credit(grades: Grades, expected: list[Expected], responses: list[Response],
             if not same_variant(p, sheets[sid]):
                 continue
             given = {label: getattr(answered.get((sid, label)), "value", None) for label in p.labels}
-            for label, (text, _tol) in carried(p, given).items():
+            found = carried(p, given)
+            deps = dict(zip(p.labels, depends_on(p))) if found else {}
+            for label, (text, _tol) in found.items():
                 points[label] = sheets[sid][label].points * fraction
-                credited[(sid, label)] = text
+                wrong = [d for d in deps[label] if points[d] < sheets[sid][d].points]
+                credited[(sid, label)] = f"{text}, from your {', '.join(wrong)}" if wrong else text
                 missed[label] -= 1
         students.append((first, points, sum(points.values(), Decimal(0))))
     return replace(grades, students=students, missed=missed), credited

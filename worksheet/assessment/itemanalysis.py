@@ -51,7 +51,8 @@ def report_files(g: Grades, reviews: list[Review], title: str) -> dict[str, str]
     totals = [float(t) for _, _, t in g.students]
     n = len(totals)
     lines = [f"# {title}: item analysis", "",
-             f"{n} students, {len(g.questions)} questions, {_num(float(g.maximum))} points: mean {_num(_mean(totals))}, "
+             f"{n} students, {len(g.questions)} questions, {_num(float(g.maximum))} points: "
+             f"mean {_num(_mean(totals))}, "
              f"standard deviation {_num(_sd(totals))}, lowest {_num(min(totals))}, highest {_num(max(totals))}.", "",
              "![Score distribution](report/scores.svg)", "",
              "## Questions", "",

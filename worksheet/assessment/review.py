@@ -128,7 +128,8 @@ def feedback_md(r: Review, title: str, maximum: Decimal) -> str:
         given = i.given if i.given is not None else "(blank)"
         suggests = i.suspect.message if i.suspect is not None else ""
         lines.append(f"| {i.label} | `{i.quantity}` | {given} | {_plain(i.expected.value)} ± "
-                     f"{_plain(i.expected.tolerance)} | {_plain(i.points)} of {_plain(i.expected.points)} | {suggests} |")
+                     f"{_plain(i.expected.tolerance)} | {_plain(i.points)} of {_plain(i.expected.points)} | "
+                     f"{suggests} |")
     missed = [i for i in r.items if i.points < i.expected.points or i.carried is not None]
     if missed:
         lines += ["", "## The key's working for the answers without full marks"]
