@@ -233,3 +233,20 @@ def test_questions_know_the_earlier_answers_they_depend_on():
                      "1g": "delta", "1h": "grad_W", "1i": "W_new"}
     assert deps["1a"] == [] and deps["1f"] == ["1e"] and "1d" in deps["1e"] and deps["1i"] == ["1h"]
     assert "1g" in deps["1h"] and "1c" not in deps["1d"]
+
+
+def test_the_catalogue_of_a_question_for_a_practice_page():
+    from worksheet.assessment.diagnosis import distinguishable
+    from worksheet.engine.misconceptions import MISCONCEPTIONS
+
+    sheet = api.load_sheet(Network(layers="2-2-2", seed=9), Sheet(level="full", problems=1), None, "x")
+    (p,) = build_problems(sheet, 9)
+    delta = [n for n, a in enumerate(p.answers) if a.quantity.kind == "delta" and a.quantity.l == 2][0]
+    entries = distinguishable(p, delta)
+    names = [e[0] for e in entries]
+    assert "no_output_derivative" in names and "stale_weights" not in names  # stale weights leave it as it is
+    right = Decimal(p.answers[delta].text)
+    for name, value, tol, message in entries:
+        assert message == MISCONCEPTIONS[name].message
+        assert abs(value - right) > tol + p.answers[delta].tolerance
+    assert distinguishable(p, 0) == []  # a forward value no mistake of the backward pass changes
