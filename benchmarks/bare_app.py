@@ -65,5 +65,10 @@ def grade() -> None:
     """
 
 
+@app.command()
+def check(document: str = "") -> None:
+    """Find the slips in a worked solution: exit 0 without slips, 1 with slips, 2 for bad input."""
+
+
 if __name__ == "__main__":
     app()

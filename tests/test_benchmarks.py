@@ -18,6 +18,7 @@ SCRIPTS = [
     pytest.param("one_document.py", marks=pytest.mark.slow),
     pytest.param("exam_scale.py", marks=pytest.mark.slow),
     pytest.param("exam_pdfs.py", marks=[pytest.mark.slow, pytest.mark.tex]),
+    pytest.param("lms_export.py", marks=pytest.mark.slow),
 ]
 
 

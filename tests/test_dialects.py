@@ -8,6 +8,7 @@ import lxml.html
 import pytest
 
 from worksheet.api import load_spec, solve
+from worksheet.options import Network
 from worksheet.documents.context import walkthrough_context
 from worksheet.documents.render import _environment, headings
 
@@ -36,7 +37,7 @@ def render(options: dict, which: str) -> str:
 
     from worksheet.engine.calculator import calculate
 
-    spec, given = load_spec(options)
+    spec, given = load_spec(Network(**options))
     trace = solve(spec, given)
     contrast = None
     if spec.update_order == "sequential" and spec.depth > 1:

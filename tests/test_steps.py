@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from worksheet.api import load_spec, solve
+from worksheet.options import Network
 from worksheet.documents.numbers import Formatter, parse_shown
 from worksheet.documents.steps import derivative_step, shown_input, tex_formula, tex_substituted
 
@@ -18,7 +19,7 @@ CASES = [
 
 
 def _steps(options):
-    spec, given = load_spec(options)
+    spec, given = load_spec(Network(**options))
     trace = solve(spec, given)
     F = Formatter(spec.precision, spec.rounding == "exact")
     # A softmax layer has a Jacobian, not a derivative per neuron: no such step.
@@ -76,7 +77,7 @@ def test_formulas_render_in_tex_math():
 
 
 def test_shown_input_is_given_for_the_inputs_and_computed_above():
-    spec, given = load_spec(dict(seed=42))
+    spec, given = load_spec(Network(seed=42))
     trace = solve(spec, given)
     F = Formatter(spec.precision, True)
     first, second = trace.first.layers[:2]
@@ -88,7 +89,7 @@ def test_shown_input_is_given_for_the_inputs_and_computed_above():
 def test_error_path_steps_multiply_what_they_show(update_order):
     from worksheet.documents.steps import error_path_step
 
-    spec, given = load_spec(dict(seed=17, layers="2-3-2", update_order=update_order, rounding="carried"))
+    spec, given = load_spec(Network(seed=17, layers="2-3-2", update_order=update_order, rounding="carried"))
     trace = solve(spec, given)
     F = Formatter(spec.precision, False)
     layer, nxt = trace.first.layers[0], trace.first.layers[1]

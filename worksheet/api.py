@@ -12,22 +12,33 @@ from .engine.spec import NetworkSpec, build_spec, read_spec_file
 from .options import Documents, Network, Sheet
 
 FORMATS = ("md", "json", "tex", "pdf")
-SHEET_FORMATS = ("md", "tex", "pdf", "json")
+# Learning-management-system imports of practice sheets and exams (worksheet/publish/lms).
+LMS_FORMATS = ("moodle", "qti", "canvas")
+MOODLE_STYLES = ("numerical", "cloze")
+SHEET_FORMATS = ("md", "tex", "pdf", "json", *LMS_FORMATS)
+SHEET_FORMAT_ORDER = (*FORMATS, *LMS_FORMATS)
 MAX_VARIANTS = 5000
 SHORT_SEEDS = 10_000  # a seed generate draws is below this: easy to read and type again
 
 
-def parse_formats(text: str | None) -> tuple[str, ...] | None:
-    """The formats of a --format list, in FORMATS order; None when no list is given."""
+def parse_formats(text: str | None, allowed: tuple[str, ...] = FORMATS) -> tuple[str, ...] | None:
+    """The formats of a --format list, in `allowed` order; None when no list is given."""
     if text is None:
         return None
     names = [s.strip() for s in text.split(",") if s.strip()]
     for n in names:
-        if n not in FORMATS:
-            raise SpecError(f"format {n!r} is not known; allowed: {', '.join(FORMATS)} (comma-separated)")
+        if n not in allowed:
+            raise SpecError(f"format {n!r} is not known; allowed: {', '.join(allowed)} (comma-separated)")
     if not names:
-        raise SpecError(f"no format given; allowed: {', '.join(FORMATS)} (comma-separated)")
-    return tuple(f for f in FORMATS if f in names)
+        raise SpecError(f"no format given; allowed: {', '.join(allowed)} (comma-separated)")
+    return tuple(f for f in allowed if f in names)
+
+
+def check_moodle_style(style: str | None) -> str:
+    style = style or "numerical"
+    if style not in MOODLE_STYLES:
+        raise SpecError(f"moodle style {style!r} is not known; allowed: {', '.join(MOODLE_STYLES)}")
+    return style
 
 
 def default_formats(base: tuple[str, ...], source_without_tex: bool = True) -> tuple[tuple[str, ...], str | None]:
@@ -209,14 +220,17 @@ def _sheet_files(ctx: dict, problems, formats: tuple[str, ...], names: dict[str,
 
 
 def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Path | None = None,
-             formats: tuple[str, ...] | None = None, out: Path | None = None) -> Documents:
-    """A sheet of problems and its answer key, from one draw (`worksheet practice`)."""
+             formats: tuple[str, ...] | None = None, out: Path | None = None,
+             moodle_style: str | None = None) -> Documents:
+    """A sheet of problems and its answer key, from one draw (`worksheet practice`); `moodle_style`
+    (numerical or cloze) shapes the moodle format."""
     from .assessment.examdir import new_seed
     from .assessment.sheetdocs import append_pdfs, compile_bodies, compile_full_solutions
     from .assessment.sheets import build_problems, sheet_context
     from .publish.pdfsplit import extract
 
     formats, note = sheet_formats(formats, ("md", "pdf"))
+    moodle_style = check_moodle_style(moodle_style)
     notes = [note] if note else []
     # Spec: the sheet's problems, validated.
     drawn_sheet = load_sheet(network, sheet, spec, "Backpropagation practice")
@@ -235,6 +249,12 @@ def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str 
         files["practice.pdf"] = extract(reader, pages["sheet-practice"])
         key_pdf = extract(reader, pages["key-practice"])
         files["key.pdf"] = append_pdfs(key_pdf, compile_full_solutions(solutions, "solution")) if solutions else key_pdf
+    if set(LMS_FORMATS) & set(formats):
+        from .publish.lms.export import lms_files
+        from .publish.lms.items import variant
+
+        files.update(lms_files(drawn_sheet.title, [variant(ctx, drawn, f"seed-{seed}", f"seed {seed}")], formats,
+                               moodle_style))
     files = _encoded(dict(sorted(files.items())))
     first = _first(files, ["practice.pdf", "practice.md", "practice.tex", "key.json"])
     out = Path("output") / f"practice-{seed}" if out is None else Path(out)
@@ -244,13 +264,14 @@ def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str 
 def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Path | None = None,
          roster: Path | None = None, variants: int | None = None, manifest: Path | None = None,
          formats: tuple[str, ...] | None = None, out: Path | None = None, force: bool = False,
-         jobs: int | None = None, progress=None) -> Documents:
+         jobs: int | None = None, progress=None, moodle_style: str | None = None) -> Documents:
     """One variant per student (of a `roster` CSV, or `variants` numbered ones), each with its
     key, answers.csv and manifest.json; or, from an exam's `manifest`, the same exam again
     (`worksheet exam`). `out` is the folder it is meant for: an exam already there is checked
     (another seed or options, or students dropped, need `force`) and its files of formats not
     asked for now are kept. `jobs` processes (None: every core) share the work, with the same
-    files whatever their number; `progress` (publish.progress.Progress) counts the work done."""
+    files whatever their number; `progress` (publish.progress.Progress) counts the work done;
+    `moodle_style` (numerical or cloze; from a manifest, the one it records) shapes the moodle format."""
     from functools import partial
 
     from . import __version__
@@ -275,6 +296,7 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
         notes += [note] if note else []
         if formats is None and made is not None:
             formats = tuple(f for f in SHEET_FORMATS if f in made) or None
+        moodle_style = moodle_style or _recorded_moodle_style(manifest)
         source = f"manifest {manifest}"
     else:
         exam_sheet = load_sheet(network, sheet, spec, "Backpropagation exam")
@@ -285,17 +307,19 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
         students = read_roster(roster) if roster is not None else numbered(variants)
         source = f"roster {roster}" if roster is not None else "--variants"
     formats, note = sheet_formats(formats, ("md", "tex", "pdf"))
+    moodle_style = check_moodle_style(moodle_style)
     notes += [note] if note else []
     names_tex, engine = _names_tex(students, source, formats) if {"tex", "pdf"} & set(formats) else ({}, "pdflatex")
     exam_seed = exam_sheet.seed if exam_sheet.seed is not None else new_seed()
     options_hash = exam_sheet.options_hash()
     out = Path("output") / slug(exam_sheet.title) if out is None else Path(out)
-    keep = check_folder(out, exam_seed, options_hash, [s.id for s in students], force)
+    guard = (exam_seed, options_hash, tuple(s.id for s in students), force)
+    keep = check_folder(out, *guard, lock_it=False)
 
     # Per student: the variant drawn once, its sheet and key rendered in memory (on every core).
     job = partial(_variant, exam_sheet, exam_seed, options_hash, formats, names_tex, engine=engine)
     files: dict[str, str | bytes] = {}
-    expected, records, bodies, solutions = [], [], {}, {}
+    expected, records, bodies, solutions, lms_variants = [], [], {}, {}, []
     task = bar.task("variants", len(students))
     for s, v in zip(students, ordered_map(job, students, jobs, partial(bar.advance, task))):
         files.update(v["files"])
@@ -303,6 +327,8 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
         records.append(v["record"])
         bodies[s.id] = v["bodies"]
         solutions[s.id] = v["solutions"]
+        if v["lms"] is not None:
+            lms_variants.append(v["lms"])
 
     # PDFs: the sheets and keys typeset in groups of students, side by side, then split at each
     # body's destination.
@@ -313,8 +339,13 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
         files.update(exam_pdfs(students, bodies, solutions, jobs, partial(bar.advance, task), engine))
     with stage("rendering"):
         files["answers.csv"] = answers_csv(expected)
+        if lms_variants:
+            from .publish.lms.export import lms_files
+
+            files.update(lms_files(exam_sheet.title, lms_variants, formats, moodle_style))
     listed = sorted(set(files) | {rel for rel in keep if rel not in files and (out / rel).is_file()})
-    files[MANIFEST] = manifest_json(generator, exam_sheet, exam_seed, options_hash, formats, records, listed)
+    files[MANIFEST] = manifest_json(generator, exam_sheet, exam_seed, options_hash, formats, records, listed,
+                                    moodle_style if "moodle" in formats else None)
     if exam_sheet.seed is None:
         notes.append(f"the exam seed was drawn at random and recorded in {out / MANIFEST}; it is the key to "
                      "every variant's answers, so keep that file private")
@@ -322,7 +353,7 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     first = _first(files, ["sheets.pdf", f"sheets/{first_id}.md", f"sheets/{first_id}.tex",
                            f"keys/{first_id}.json"])
     return Documents(out, _encoded(dict(sorted(files.items()))), first, tuple(notes), seed=exam_seed,
-                     whole_folder=True, keep=tuple(keep))
+                     whole_folder=True, keep=tuple(keep), guard=guard)
 
 
 def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...], names_tex: dict[str, str], s,
@@ -353,10 +384,24 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
                                               {"sheet": f"sheets/{s.id}", "key": f"keys/{s.id}"},
                                               (f"sheet-{s.id}", f"key-{s.id}"), student={"id": s.id, "name": s.name},
                                               engine=engine)
+    lms = None
+    if any(f in formats for f in LMS_FORMATS):
+        from .publish.lms.items import variant
+
+        with stage("rendering"):
+            lms = variant(ctx, drawn, s.id, code)
     record = {"id": s.id, "name": s.name, "variant": code, "seed": seed,
               "problem_seeds": [p.trace.spec.seed for p in drawn]}
     return {"files": files, "expected": expected, "record": record,
-            "bodies": (rendered.sheet_body, rendered.key_body), "solutions": walks}
+            "bodies": (rendered.sheet_body, rendered.key_body), "solutions": walks, "lms": lms}
+
+
+def _recorded_moodle_style(manifest: Path) -> str | None:
+    """The moodle style an exam's manifest (read and checked already) records, if any."""
+    import json
+
+    style = json.loads(Path(manifest).read_text(encoding="utf-8")).get("moodle_style")
+    return style if isinstance(style, str) else None
 
 
 def _names_tex(students, source: str, formats: tuple[str, ...]) -> tuple[dict[str, str], str]:
@@ -392,7 +437,7 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
 
     from . import __version__
     from .assessment.grading import grade as mark
-    from .assessment.grading import grades_csv, read_answers, summary
+    from .assessment.grading import check_output, grades_csv, read_answers, summary
     from .assessment.manifest import load_exam
     from .assessment.review import diagnosis_cell, feedback_md, review, student_problems
     from .assessment.roster import read_responses
@@ -403,6 +448,8 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
     manifest = load_exam(exam_dir)
     expected = read_answers(exam_dir)
     given = read_responses(responses)
+    path = Path(exam_dir) / "grades.csv" if out is None else Path(out)
+    check_output(path, exam_dir, responses, manifest)
     # Marking, then each student's variant drawn again from the manifest for the review.
     grades = mark(expected, given, responses)
     problems = student_problems(manifest, Path(exam_dir), f"worksheet {__version__}")
@@ -413,7 +460,6 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
         grades, credited = credit(grades, expected, given, problems, Decimal(repr(carry_fraction)).normalize())
     reviews = review(grades, expected, given, problems, credited)
     # Output: grades.csv, and feedback/<id>.md (and the report) beside it.
-    path = Path(exam_dir) / "grades.csv" if out is None else Path(out)
     title = str((manifest.get("options") or {}).get("title") or manifest.get("title") or "Exam")
     files = {path.name: grades_csv(grades, {r.first.id: diagnosis_cell(r) for r in reviews})}
     for r in reviews:

@@ -208,11 +208,15 @@ FullSolutions = Annotated[bool, _option(
     "--full-solutions", help="Append each problem's complete walkthrough to the key. [default: off]")]
 PracticeFormat = Annotated[Optional[str], _option(
     "--format", metavar="LIST",
-    help="Comma list of md, tex, pdf, json (the key's answers). [default: md,pdf; md,tex without pdflatex]")]
+    help="Comma list of md, tex, pdf, json (the key's answers), moodle, qti, canvas (quiz imports). "
+         "[default: md,pdf; md,tex without pdflatex]")]
 ExamFormat = Annotated[Optional[str], _option(
     "--format", metavar="LIST",
-    help="Comma list of md, tex, pdf, json (the key's answers). [default: md,tex,pdf; md,tex without "
-         "pdflatex; with --manifest, the manifest's]")]
+    help="Comma list of md, tex, pdf, json (the key's answers), moodle, qti, canvas (quiz imports of every "
+         "variant). [default: md,tex,pdf; md,tex without pdflatex; with --manifest, the manifest's]")]
+MoodleStyle = Annotated[Optional[str], _option(
+    "--moodle-style", metavar="STYLE",
+    help="numerical (a question per answer) or cloze (a question per problem). [default: numerical]")]
 Roster = Annotated[Optional[Path], _option(
     "--roster", metavar="FILE.csv", dir_okay=False,
     help="UTF-8 CSV with a header and columns id and name: one variant per student. [default: none; "
@@ -254,13 +258,15 @@ def practice(
     precision: Precision = None,
     title: Title = None,
     format: PracticeFormat = None,
+    moodle_style: MoodleStyle = None,
     out: _out("output/practice-SEED") = None,
 ) -> None:
     """Write a practice sheet and its answer key."""
     from . import api
 
     params = locals()
-    _publish(api.practice(_network(params), _sheet(params), spec=spec, formats=api.parse_formats(format), out=out))
+    _publish(api.practice(_network(params), _sheet(params), spec=spec,
+                          formats=api.parse_formats(format, api.SHEET_FORMAT_ORDER), out=out, moodle_style=moodle_style))
 
 
 @app.command()
@@ -286,6 +292,7 @@ def exam(
     precision: Precision = None,
     title: Title = None,
     format: ExamFormat = None,
+    moodle_style: MoodleStyle = None,
     out: _out("output/TITLE-AS-A-FOLDER-NAME, e.g. output/backpropagation-exam") = None,
     force: Force = False,
     manifest: Manifest = None,
@@ -308,8 +315,8 @@ def exam(
     started = time.perf_counter()
     with Progress(not quiet) as bar:
         documents = api.exam(_network(params), _sheet(params), spec=spec, roster=roster, variants=variants,
-                             manifest=manifest, formats=api.parse_formats(format), out=out, force=force, jobs=jobs,
-                             progress=bar)
+                             manifest=manifest, formats=api.parse_formats(format, api.SHEET_FORMAT_ORDER), out=out,
+                             force=force, jobs=jobs, progress=bar, moodle_style=moodle_style)
         task = bar.task("writing", len(documents.files))
         with stages.stage("writing"):
             _publish(documents, partial(bar.advance, task))
@@ -349,6 +356,43 @@ def grade(
     _publish(documents)
 
 
+@app.command()
+def check(
+    document: Annotated[Path, typer.Argument(help="The worked solution: Markdown, LaTeX, plain text or PDF.",
+                                             dir_okay=False)],
+    spec: Annotated[
+        Optional[str],
+        typer.Option("--spec", help="The problem it solves: a TOML spec file, or a built-in name (reference, mazur)."),
+    ] = None,
+    seed: Seed = None,
+    layers: Layers = None,
+    activation: Activation = None,
+    loss: LossOpt = None,
+    bias: Bias = None,
+    bias_policy: BiasPolicy = None,
+    lr: Lr = None,
+    leaky_slope: LeakySlope = None,
+    update_order: UpdateOrder = None,
+    steps: Steps = None,
+    rounding: Rounding = None,
+    precision: Precision = None,
+    format: Annotated[str, typer.Option("--format", help="table, md (a corrections table) or json.")] = "table",
+    strict: Annotated[bool, typer.Option("--strict", help="Also report rounding drift, not only slips.")] = False,
+) -> None:
+    """Find the slips in a worked solution: exit 0 without slips, 1 with slips, 2 for bad input."""
+    from .check.document import check as run_check
+    from .check.report import FORMATS, render
+    from .errors import SpecError
+
+    if format not in FORMATS:
+        raise SpecError(f"format {format!r} is not known; allowed: {', '.join(FORMATS)}")
+    options = {name: value for name, value in locals().items() if name in NETWORK_OPTIONS}
+    options["title"] = None
+    report = run_check(document, options, Path(spec) if spec is not None else None, strict=strict)
+    typer.echo(render(report, format), nl=False)
+    raise typer.Exit(report.exit_code)
+
+
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
@@ -362,13 +406,17 @@ def _click_exceptions():
 
 def main() -> None:
     """Console entry point: the project's errors and usage errors become one line and exit code 2."""
+    from . import interrupts
     from .errors import WorksheetError
+    from .inputs import check_arguments
 
     if len(sys.argv) == 1:
         print(START_HERE, end="")
         sys.exit(0)
     click = _click_exceptions()
+    interrupts.install()
     try:
+        check_arguments(sys.argv[1:])
         code = app(standalone_mode=False)
     except WorksheetError as exc:
         print(f"worksheet: error: {exc}", file=sys.stderr)
@@ -381,5 +429,6 @@ def main() -> None:
     except (KeyboardInterrupt, typer.Abort):
         code = INTERRUPTED
     if code == INTERRUPTED:  # Typer turns a Ctrl-C inside a command into this exit code
-        print("worksheet: interrupted; no partial files were left", file=sys.stderr)
+        print(f"worksheet: {interrupts.message()}", file=sys.stderr)
+        code = interrupts.exit_code()
     sys.exit(code if isinstance(code, int) else 0)

@@ -47,7 +47,9 @@ class Documents:
     """What a command made, in memory: files by their path inside `folder`, the one to open
     first, and notes for the reader (a seed drawn, a format left out). Nothing is written until
     the caller writes it; an exam (`whole_folder`) replaces its folder as a whole, carrying over
-    the files in `keep` that an earlier run of the same exam wrote there."""
+    the files in `keep` that an earlier run of the same exam wrote there. `guard` is what the
+    exam's folder check needs (seed, options hash, student ids, force): the check is made again,
+    with the folder locked, when the exam is written."""
 
     folder: Path
     files: dict[str, bytes]
@@ -57,6 +59,7 @@ class Documents:
     report: tuple[str, ...] = ()  # lines of results (a grading summary), for the reader
     whole_folder: bool = False
     keep: tuple[str, ...] = field(default=())
+    guard: tuple = field(default=())
 
     def paths(self) -> list[Path]:
         return [self.folder / name for name in self.files]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
 from pathlib import Path
 
 from ..errors import WorksheetError
+from ..inputs import MAX_SEED
 from ..engine.sampling import derive_seed
 from .manifest import MANIFEST, read_manifest
 
@@ -17,7 +19,7 @@ _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 def new_seed() -> int:
     """An unguessable exam seed from the operating system: it is the key to every variant."""
-    return secrets.randbelow(2**63)
+    return secrets.randbelow(MAX_SEED + 1)
 
 
 def variant_seed(exam_seed: int, student_id: str) -> int:
@@ -38,18 +40,50 @@ def slug(title: str) -> str:
     return text or "exam"
 
 
-def check_folder(folder: Path, seed: int, options_hash: str, ids: list[str], force: bool) -> list[str]:
+def check_folder(folder: Path, seed: int, options_hash: str, ids: list[str], force: bool,
+                 lock_it: bool = True) -> list[str]:
     """Whether the exam may be written into `folder`; the files of the old exam to carry over.
 
     An existing exam made with the same seed and options is the same exam: regenerating it writes
     the same bytes, and its files of formats not asked for now stay. Anything else would lose the
-    keys of an exam that may have been handed out, and needs --force."""
+    keys of an exam that may have been handed out, and needs --force. With `lock_it`, the folder
+    holding `folder` stays locked until write_folder has written the exam, so no other writer can
+    come between the check and the write; without, nothing is touched (an early check, repeated
+    under the lock when the exam is written)."""
+    from ..publish import lock
+
     folder = Path(folder)
-    if not folder.exists():
+    if not lock_it:
+        return _check_folder(folder, seed, options_hash, ids, force)
+    lock.enter_folder(folder)  # held until write_folder has written the exam
+    try:
+        return _check_folder(folder, seed, options_hash, ids, force)
+    except BaseException:
+        lock.release(folder.parent, failed=True)
+        raise
+
+
+def _entries(folder: Path) -> list[Path]:
+    """The files of a folder, at any depth; a symbolic link (whose target would be copied into the
+    new exam and listed in its manifest) or a special file is an error."""
+    out = []
+    for root, dirs, names in os.walk(folder):
+        for name in sorted(dirs + names):
+            path = Path(root) / name
+            if path.is_symlink() or not (path.is_dir() or path.is_file()):
+                kind = "a symbolic link" if path.is_symlink() else "a special file"
+                raise WorksheetError(f"{folder} holds {kind}, {path.relative_to(folder)}, that worksheet did not "
+                                     "write; remove it or choose another --out")
+        out += [Path(root) / name for name in names]
+    return out
+
+
+def _check_folder(folder: Path, seed: int, options_hash: str, ids: list[str], force: bool) -> list[str]:
+    if not folder.exists() and not folder.is_symlink():
         return []
-    if not folder.is_dir():
+    if folder.is_symlink() or not folder.is_dir():
         raise WorksheetError(f"{folder} exists and is not a folder; choose another --out")
-    entries = [p for p in folder.rglob("*") if p.is_file()]
+    entries = _entries(folder)
     old = read_manifest(folder)
     own = [str(p.relative_to(folder)) for p in entries]
     if old is None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from ..errors import InputFileError
+from ..inputs import parse_decimal
+from .spreadsheet import uncell, write_rows
 from .roster import Response
 
 ANSWERS = "answers.csv"
@@ -29,13 +30,9 @@ class Expected:
 
 
 def answers_csv(rows: list[Expected]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(ANSWER_COLUMNS)
-    for r in rows:
-        writer.writerow([r.id, r.name, r.variant, r.question, r.quantity, _plain(r.value), _plain(r.tolerance),
-                         _plain(r.points)])
-    return buf.getvalue()
+    return write_rows(list(ANSWER_COLUMNS), [
+        [r.id, r.name, r.variant, r.question, r.quantity, _plain(r.value), _plain(r.tolerance), _plain(r.points)]
+        for r in rows])
 
 
 def _plain(x: Decimal) -> str:
@@ -50,15 +47,24 @@ def read_answers(folder: Path) -> list[Expected]:
     col = columns(header, READ_COLUMNS, path, "answers")
     quantity = header.index("quantity") if "quantity" in header else None
     out = []
+    seen: dict[tuple[str, str], int] = {}
     for line, row in rows:
-        try:
-            value, tol, pts = (Decimal(row[col[c]].strip()) for c in ("expected", "tolerance", "points"))
-        except ArithmeticError:
-            raise InputFileError(
-                f"answers {path} line {line}: expected, tolerance and points must be numbers") from None
-        out.append(Expected(row[col["id"]].strip(), row[col["name"]].strip(), row[col["variant"]].strip(),
-                            row[col["question"]].strip(), value, tol, pts,
-                            row[quantity].strip() if quantity is not None and quantity < len(row) else ""))
+        where = f"answers {path} line {line}"
+        value, tol, pts = (parse_decimal(row[col[c]], f"{where}: {c}") for c in ("expected", "tolerance", "points"))
+        if tol < 0 or pts < 0:
+            raise InputFileError(f"{where}: tolerance and points must not be negative")
+        sid, question = (uncell(row[col[c]].strip()) for c in ("id", "question"))
+        if not sid or not question:
+            raise InputFileError(f"{where}: the {'id' if not sid else 'question'} is empty")
+        key = (sid.lower(), question.lower())
+        if key in seen:
+            raise InputFileError(f"{where}: student {sid}, question {question} is already on line {seen[key]}")
+        seen[key] = line
+        name = uncell(row[quantity].strip()) if quantity is not None and quantity < len(row) else ""
+        out.append(Expected(sid, uncell(row[col["name"]].strip()), uncell(row[col["variant"]].strip()),
+                            question, value, tol, pts, name))
+    if not out:
+        raise InputFileError(f"answers {path}: no answers below the header; regenerate the exam")
     return out
 
 
@@ -123,15 +129,13 @@ def grade(expected: list[Expected], responses: list[Response], responses_path: P
 def grades_csv(g: Grades, diagnoses: dict[str, str] | None = None) -> str:
     """One row per student; with `diagnoses` (id -> text), a last column naming the misconception
     each wrong answer matches."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
     extra = ["diagnosis"] if diagnoses is not None else []
-    writer.writerow(["id", "name", "variant", *g.questions, "total", "max", *extra])
+    rows = []
     for first, points, total in g.students:
         cells = [_plain(points.get(q, Decimal(0))) for q in g.questions]
         more = [diagnoses.get(first.id, "")] if diagnoses is not None else []
-        writer.writerow([first.id, first.name, first.variant, *cells, _plain(total), _plain(g.maximum), *more])
-    return buf.getvalue()
+        rows.append([first.id, first.name, first.variant, *cells, _plain(total), _plain(g.maximum), *more])
+    return write_rows(["id", "name", "variant", *g.questions, "total", "max", *extra], rows)
 
 
 def summary(g: Grades) -> list[str]:
@@ -155,3 +159,20 @@ def summary(g: Grades) -> list[str]:
         ids = ", ".join(g.without_responses[:5]) + (" ..." if len(g.without_responses) > 5 else "")
         lines.append(f"no responses from {len(g.without_responses)} student(s): {ids}")
     return lines
+
+
+def check_output(path: Path, exam_dir: Path, responses: Path, manifest: dict) -> None:
+    """The grades file may not replace what grading reads (answers.csv, manifest.json, the
+    responses) nor a file of the exam: after that the exam could not be graded again."""
+    from .examdir import MANIFEST
+
+    exam_dir = Path(exam_dir)
+    inputs = [exam_dir / ANSWERS, exam_dir / MANIFEST, Path(responses)]
+    inputs += [exam_dir / rel for rel in manifest.get("files", []) if isinstance(rel, str) and rel != "grades.csv"]
+    target = Path(path).resolve()
+    for source in inputs:
+        same = source.resolve() == target
+        if not same and source.exists() and target.exists():
+            same = os.path.samefile(source, target)
+        if same:
+            raise InputFileError(f"--out {path} is {source}, an input of grading; choose another file for the grades")

@@ -114,7 +114,8 @@ def tolerance(text: str, iv: Iv) -> tuple[int, Decimal, str, str]:
     lo = round_decimal_places(iv.lo, places)
     hi = round_decimal_places(iv.hi, places)
     k = int(max(p - lo, hi - p, Decimal(0)) / u)
-    return k, k * u + u / 2, format((p - k * u).quantize(u), "f"), format((p + k * u).quantize(u), "f")
+    return k, k * u + u / 2, format(round_decimal_places(p - k * u, places), "f"), format(
+        round_decimal_places(p + k * u, places), "f")
 
 
 def answer(trace: Trace, ranges: StepTrace, q: Quantity) -> Answer:

@@ -7,10 +7,11 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from ..errors import InputFileError
+from ..inputs import check_text, parse_decimal, read_bytes
 
 MAX_ID = 64
 MAX_NAME = 200
@@ -27,12 +28,7 @@ class Student:
 
 def read_rows(path: Path, what: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and the data rows of a UTF-8 CSV file, each row with its line number."""
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputFileError(f"{what} {path}: no such file") from None
-    except OSError as exc:
-        raise InputFileError(f"{what} {path}: cannot be read ({exc.strerror or exc})") from None
+    raw = read_bytes(path, what)
     try:
         text = raw.decode("utf-8-sig")  # a spreadsheet's byte order mark is not part of the header
     except UnicodeDecodeError as exc:
@@ -82,9 +78,7 @@ def columns(header: list[str], required: tuple[str, ...], path: Path, what: str)
 
 def _clean(text: str, where: str, field: str) -> str:
     value = unicodedata.normalize("NFC", text.strip())
-    for ch in value:
-        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != "\u200d":
-            raise InputFileError(f"{where}: the {field} contains the control character U+{ord(ch):04X}")
+    check_text(value, f"{where}: the {field}", InputFileError)
     return value
 
 
@@ -134,20 +128,6 @@ class Response:
     line: int
 
 
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-
-
-def parse_number(text: str) -> Decimal:
-    """A student's number: decimal point, optional sign and exponent; the minus sign U+2212 too."""
-    t = text.strip().replace("\u2212", "-")
-    if not _NUMBER.fullmatch(t):
-        raise ValueError(text)
-    try:
-        return Decimal(t)
-    except InvalidOperation:
-        raise ValueError(text) from None
-
-
 def read_responses(path: Path) -> list[Response]:
     """Rows of (id, question, value); a blank value is an unanswered question."""
     header, rows = read_rows(path, "responses")
@@ -165,12 +145,6 @@ def read_responses(path: Path) -> list[Response]:
         if key in seen:
             raise InputFileError(f"{where}: student {sid}, question {question} is already answered on line {seen[key]}")
         seen[key] = line
-        value = None
-        if text:
-            try:
-                value = parse_number(text)
-            except ValueError:
-                hint = "; use a point for decimals" if "," in text else ""
-                raise InputFileError(f"{where}: value {text!r} is not a number{hint}") from None
+        value = parse_decimal(text, f"{where}: value") if text else None
         out.append(Response(sid, question, value, text, line))
     return out

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .. import inputs
 from ..errors import SpecError
 from .questions import LEVELS, check_level
 from ..engine.spec import GivenValues, NetworkSpec, build_spec, read_toml, spec_table
@@ -62,12 +63,9 @@ class SheetSpec:
 
 
 def parse_points(value: Any, where: str = "points") -> Decimal:
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise SpecError(f"{where} {value!r} is not a number")
-    try:
-        d = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise SpecError(f"{where} {value!r} is not a number") from None
+    d = inputs.parse_decimal(str(value), where, SpecError)
     if not d.is_finite() or d <= 0 or d > MAX_POINTS or d != d.quantize(Decimal("0.01")):
         raise SpecError(f"{where} {value} is out of range; allowed: more than 0, at most {MAX_POINTS}, "
                         "with at most 2 decimals")
@@ -101,11 +99,12 @@ def build_sheet_spec(
     title = options.get("title") or sheet.get("title") or default_title
     if not isinstance(title, str) or not title.strip():
         raise SpecError(f"title {title!r} must be a non-empty string")
+    inputs.check_text(title, "title", SpecError)
     seed = options.get("seed", None)
-    if seed is None and "seed" in sheet:
-        seed = sheet["seed"]
-        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
-            raise SpecError(f"{where}: seed {seed!r} must be a whole number from 0 to 2^63 - 1")
+    if seed is not None:
+        seed = inputs.seed(seed, "seed", SpecError)
+    elif "seed" in sheet:
+        seed = inputs.seed(sheet["seed"], f"{where}: seed", SpecError)
 
     if listed is not None:
         if not isinstance(listed, list) or not listed or not all(isinstance(t, dict) for t in listed):

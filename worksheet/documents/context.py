@@ -22,8 +22,9 @@ from .notation import (
     weight_unicode,
 )
 from .diagrams import ascii_222, mermaid
-from .numbers import FOOTNOTE, Formatter, fmt_given, fmt_ratio, operand, round_decimal_places, signed
+from .numbers import FOOTNOTE, Formatter, fmt_given, fmt_ratio, operand, parse_shown, round_decimal_places, signed
 from .reference_original import REFERENCE_PRINTED
+from .usertext import md_inline
 from .steps import derivative_step, error_path_step, shown_input, tex_formula, tex_side, tex_substituted
 
 # ---------------------------------------------------------------- helpers
@@ -33,6 +34,8 @@ def _ratio_words(big: float, small: float) -> str:
     """'about 383 times smaller' style wording of |small| relative to |big|."""
     if small == 0:
         return "zero"
+    if big == 0:  # a dead or saturated output neuron: any hidden gradient is larger
+        return "larger"
     r = abs(big) / abs(small)
     smaller = r >= 1
     r = r if smaller else 1 / r
@@ -63,6 +66,7 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
 
     ctx: dict[str, Any] = {
         "title": spec.title or "Feed-Forward Neural Network",
+        "title_md": md_inline(spec.title or "Feed-Forward Neural Network"),
         "reference": reference,
         "version": __version__,
         "seed": spec.seed,
@@ -120,7 +124,7 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
     ctx["insights"] = _insights(spec, F, step, neurons)
     ctx["steps"] = _steps_section(spec, F, trace, neurons) if spec.steps > 1 else None
     ctx["appendix"] = _appendix(spec, F, step, neurons)
-    ctx["corrections"] = _corrections(F, step) if reference else None
+    ctx["corrections"] = _corrections(trace) if reference else None
     ctx["contrast"] = _contrast(spec, F, step, contrast.first) if contrast is not None else None
     ctx["mismatches"] = F.mismatches
     return ctx
@@ -238,7 +242,7 @@ def _activation_steps(spec, F, layer: LayerTrace, j: int) -> dict[str, Any]:
         if e is None:
             return {"kind": "sigmoid_direct", "z": z, "a": a}
         es = F.v(e)
-        d = F.v(1 + e) if F.exact else F.v(1 + float(F.v(e)))
+        d = F.v(1 + e) if F.exact else F.v(1 + float(parse_shown(F.v(e))))
         return {"kind": "sigmoid", "z": z, "neg_z": F.v(-layer.z[j]), "e": es, "d": d, "a": a,
                 "fn_d": F.note("add", ["1", es], d), "fn_a": F.note("div", ["1", d], a)}
     if name == "softmax":
@@ -439,7 +443,7 @@ def _hidden_section(spec, F, step: StepTrace, l: int, neurons) -> dict[str, Any]
         err = F.v(layer.error[j])
         der = F.v(layer.derivative[j])
         d = F.v(layer.delta[j])
-        signs = {p["positive"] for p in paths if float(p["p"]) != 0}
+        signs = {p["positive"] for p in paths if parse_shown(p["p"]) != 0}
         z = layer.z[j]
         dead = layer.activation == "relu" and z <= 0
         saturated = layer.activation in ("sigmoid", "tanh") and layer.derivative[j] < 0.01
@@ -601,34 +605,13 @@ def _appendix(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
     return {"forward": forward}
 
 
-def _corrections(F, step: StepTrace) -> list[dict[str, str]]:
-    out = []
-    for label, kind, idx, printed in REFERENCE_PRINTED:
-        if kind == "o":
-            value = step.layers[idx[0]].a[idx[1]]
-        elif kind == "E":
-            value = step.loss.terms[idx[0]]
-        elif kind == "Etot":
-            value = step.loss.total
-        elif kind == "delta":
-            value = step.layers[idx[0]].delta[idx[1]]
-        elif kind == "dE":
-            value = step.loss.dE_do[idx[0]]
-        elif kind == "der":
-            value = step.layers[idx[0]].derivative[idx[1]]
-        elif kind == "path":
-            value = step.layers[idx[0]].paths[idx[1]][idx[2]]
-        elif kind == "error":
-            value = step.layers[idx[0]].error[idx[1]]
-        elif kind == "grad":
-            value = step.layers[idx[0]].grad_W[idx[1]][idx[2]]
-        else:
-            value = step.layers[idx[0]].W_new[idx[1]][idx[2]]
-        places = len(printed.partition(".")[2])
-        exact = format(round_decimal_places(value, places), "f")
-        if exact != printed:
-            out.append({"label": label, "printed": printed, "exact": exact})
-    return out
+def _corrections(trace: Trace) -> list[dict[str, str]]:
+    """The corrections table of the reference: what `worksheet check` finds wrong in the values
+    the original printed (a slip, or a value a hand computation could reach only by rounding
+    earlier steps), so the table and the checker cannot disagree."""
+    from ..check.corrections import corrections
+
+    return corrections(REFERENCE_PRINTED, trace)
 
 
 def _contrast(spec, F, seq: StepTrace, sim: StepTrace) -> list[dict[str, str]]:

@@ -96,7 +96,7 @@ def recomputes(op: str, operands: list[str], result: str) -> bool:
         raise ValueError(op)
     shown = parse_shown(result)
     places = max(0, -shown.as_tuple().exponent) if "10^" not in result else -shown.adjusted() + 2
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == shown
+    return round_decimal_places(value, places) == shown
 
 
 # ---------------------------------------------------------------- one document's forms

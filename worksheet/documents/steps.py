@@ -45,7 +45,7 @@ def derivative_step(F, layer: LayerTrace, j: int) -> Step:
     if form == PRODUCT:
         # 1 - a is not in the calculator's trace: exact mode rounds the exact 1 - a, carried mode
         # subtracts the shown (carried) a, as a hand computation would.
-        one_minus = F.v(1 - layer.a[j]) if F.exact else F.v(1 - float(a))
+        one_minus = F.v(1 - layer.a[j]) if F.exact else F.v(1 - float(parse_shown(a)))
         return Step("derivative", form, (a, one_minus), der, recomputes("mul", [a, one_minus], der))
     if form == SQUARE:
         squared = str(parse_shown(a) * parse_shown(a))

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from ..errors import NumericError
 from .activations import get_activation
+from .finite import check_finite
 from .losses import get_loss
 from .rounding import round_decimal
 from .spec import Matrix, NetworkSpec, Values, Vector
@@ -582,4 +583,6 @@ def calculate(spec: NetworkSpec, values: Values, v: Variation = CORRECT) -> Trac
     for s in range(1, spec.steps + 1):
         record, weights, biases = step(ops, spec, s, x, t, weights, biases, v=v)
         steps.append(record)
-    return Trace(spec=spec, values=values, steps=tuple(steps))
+    trace = Trace(spec=spec, values=values, steps=tuple(steps))
+    check_finite(trace)
+    return trace

@@ -113,6 +113,16 @@ def monotone(f, iv: Iv) -> Iv:
     return _widened(a, a if hi == lo else f(hi))
 
 
+# Beyond e^±1000 no double-precision value differs (e^709 overflows, e^-745 is 0), so the
+# calculator's numbers are the same; clamping keeps the decimal interval within Decimal's exponent
+# range and its rounding within memory (a saturated sigmoid's e^{2e12} has 10^12 digits).
+_EXP_LIMIT = Decimal(1000)
+
+
+def _exp(x: Decimal) -> Decimal:
+    return max(-_EXP_LIMIT, min(x, _EXP_LIMIT)).exp()
+
+
 def _tanh(x: Decimal) -> Decimal:
     if abs(x) > 60:  # tanh is ±1 to far more than 40 digits
         return Decimal(1 if x > 0 else -1)
@@ -169,7 +179,7 @@ class Intervals:
         return Iv(lo, hi)
 
     def exp(self, iv: Iv) -> Iv:
-        return monotone(Decimal.exp, iv)
+        return monotone(_exp, iv)
 
     def shown_exp(self, iv: Iv) -> Iv:
         return self.r(self.exp(iv))

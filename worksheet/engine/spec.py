@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-import tomllib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .activations import ACTIVATIONS, get_activation
 from ..errors import SpecError
+from .. import inputs
 from .losses import LOSSES, get_loss
 
 # "Small" networks: what a worked solution can show on paper.
@@ -18,6 +19,9 @@ MAX_WIDTH = 10
 MAX_STEPS = 50
 PRECISION_RANGE = (2, 10)
 MAX_LR = 10.0
+# Given numbers (inputs, targets, weights, biases) up to this size: a worked solution is done by
+# hand, and the pass's exponentials and products stay within double precision.
+MAX_GIVEN = 1e6
 
 BIAS_POLICIES = ("trained", "frozen")
 UPDATE_ORDERS = ("simultaneous", "sequential")
@@ -108,7 +112,8 @@ def parse_layers(text: str | list | tuple) -> tuple[int, ...]:
         parts = shown.strip().split("-")
     sizes = []
     for p in parts:
-        if isinstance(p, bool) or not (isinstance(p, int) or (isinstance(p, str) and p.strip().isdigit())):
+        if isinstance(p, bool) or not (isinstance(p, int) or (isinstance(p, str) and p.strip().isascii()
+                                                               and p.strip().isdigit())):
             raise SpecError(
                 f"layers {shown!r}: expected neuron counts joined by '-', for example 2-2-2 or 3-4-2"
             )
@@ -148,33 +153,35 @@ def _choice(key: str, value: Any, allowed: tuple[str, ...]) -> str:
 
 
 def _number(key: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        try:
-            value = float(str(value))
-        except ValueError:
-            raise SpecError(f"{key} {value!r} is not a number") from None
-    value = float(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise SpecError(f"{key} {value!r} is not a number")
+    if isinstance(value, str):
+        value = inputs.parse_decimal(value, key, SpecError)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer beyond the float range
+        raise SpecError(f"{key} {value} is out of range; allowed: at most {MAX_GIVEN:g} in size") from None
     if not math.isfinite(value):
         raise SpecError(f"{key} {value!r} is not a finite number")
     return value
 
 
+def _given(key: str, value: Any) -> float:
+    """An input, target, weight or bias: small enough that every quantity of the pass stays finite."""
+    x = _number(key, value)
+    if abs(x) > MAX_GIVEN:
+        raise SpecError(f"{key} {x:g} is out of range; allowed: at most {MAX_GIVEN:g} in size")
+    return x
+
+
 def _integer(key: str, value: Any, lo: int, hi: int | None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            value = int(value)
-        else:
-            raise SpecError(f"{key} {value!r} is not a whole number")
-    if value < lo or (hi is not None and value > hi):
-        allowed = f"{lo} to {hi}" if hi is not None else f"{lo} or more"
-        raise SpecError(f"{key} {value} is out of range; allowed: {allowed}")
-    return value
+    return inputs.whole_number(value, key, lo, hi, SpecError)
 
 
 def _vector(key: str, value: Any, size: int | None = None) -> Vector:
     if not isinstance(value, list) or not value:
         raise SpecError(f"{key} must be a non-empty list of numbers, got {value!r}")
-    out = tuple(_number(f"{key}[{n + 1}]", v) for n, v in enumerate(value))
+    out = tuple(_given(f"{key}[{n + 1}]", v) for n, v in enumerate(value))
     if size is not None and len(out) != size:
         raise SpecError(f"{key} has {len(out)} values; the network needs {size}")
     return out
@@ -204,32 +211,33 @@ def read_spec_file(path: Path) -> dict[str, Any]:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SpecError(f"spec file {path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"spec file {path}: cannot be read ({exc.__class__.__name__})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"spec file {path}: not valid TOML ({exc})") from None
+    return inputs.read_toml(path, "spec file", SpecError)
 
 
 def spec_table(data: dict[str, Any], where: str) -> dict[str, Any]:
     """Options and explicit values of one network, aliases resolved; unknown keys are an error."""
     out = {}
+    written = {}
     for key, value in data.items():
-        key = ALIASES.get(key, key)
-        if key not in OPTION_KEYS and key not in ("input", "target") and not _is_param_key(key):
+        name = ALIASES.get(key, key)
+        if name not in OPTION_KEYS and name not in ("input", "target") and not _is_param_key(name):
             raise SpecError(
                 f"{where}: unknown key {key!r}; allowed: {', '.join(OPTION_KEYS)}, "
                 "input, target, W1, W2, ..., b1, b2, ..."
             )
-        out[key] = value
+        if name in out:
+            raise SpecError(f"{where}: {key!r} and {written[name]!r} both give {name}; keep one")
+        out[name] = value
+        written[name] = key
     return out
 
 
+_PARAM_KEY = re.compile(r"[Wb][1-9][0-9]?", re.ASCII)
+
+
 def _is_param_key(key: str) -> bool:
-    return len(key) >= 2 and key[0] in "Wb" and key[1:].isdigit() and int(key[1:]) >= 1
+    """W1, b2, ...: layer numbers as written, without leading zeros (W01 would alias W1)."""
+    return bool(_PARAM_KEY.fullmatch(key))
 
 
 def build_spec(options: dict[str, Any], file: dict[str, Any] | None = None) -> tuple[NetworkSpec, GivenValues]:
@@ -258,10 +266,10 @@ def build_spec(options: dict[str, Any], file: dict[str, Any] | None = None) -> t
 
     seed = merged.get("seed")
     if seed is not None:
-        seed = _integer("seed", seed, 0, 2**63 - 1)
+        seed = inputs.seed(seed, "seed", SpecError)
     title = merged.get("title")
-    if title is not None and not isinstance(title, str):
-        raise SpecError(f"title {title!r} must be a string")
+    if title is not None:
+        inputs.check_text(title, "title", SpecError)
 
     lr = _number("lr", merged.get("lr", default.lr))
     if not 0 < lr <= MAX_LR:

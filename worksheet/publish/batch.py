@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Callable, Iterable, TypeVar
 
-from .. import stages
+from .. import interrupts, stages
 from ..errors import SpecError
 
 T = TypeVar("T")
@@ -39,6 +39,7 @@ def check_jobs(jobs: int | None) -> int:
 def _quiet_worker() -> None:
     # Ctrl-C reaches the whole process group; the parent alone reports it, once, and stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    interrupts.reset_in_worker()
     stages.forget()
 
 

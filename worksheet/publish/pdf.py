@@ -103,10 +103,48 @@ def _workspace(tex: str, name: str, engine: str):
     """A temporary folder holding the document as `stem`.tex; removed afterwards, whatever happens."""
     _check_engine(engine)
     stem = re.sub(r"[^A-Za-z0-9_-]", "_", Path(name).stem) or "document"
-    with tempfile.TemporaryDirectory(prefix="worksheet-tex-") as tmp:
+    _sweep_workspaces()
+    with tempfile.TemporaryDirectory(prefix=f"worksheet-tex-{os.getpid()}-") as tmp:
         folder = Path(tmp)
         (folder / f"{stem}.tex").write_bytes(tex.encode("utf-8"))
         yield folder, stem
+
+
+_WORKSPACE = re.compile(r"worksheet-tex-([0-9]+)-.+")
+_swept = False
+
+
+def _sweep_workspaces() -> None:
+    """Remove the temporary folders (sheets and keys among them) of TeX runs whose process was
+    killed outright, once per process, and say so: a folder names the process that made it."""
+    global _swept
+    if _swept:
+        return
+    _swept = True
+    base = Path(tempfile.gettempdir())
+    found = 0
+    try:
+        entries = list(os.scandir(base))
+    except OSError:
+        return
+    for entry in entries:
+        m = _WORKSPACE.fullmatch(entry.name)
+        if not m or not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+            continue  # still running
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OverflowError):
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        found += 1
+    if found:
+        import sys
+
+        print(f"worksheet: note: removed {found} temporary TeX folder(s) that an interrupted run left in {base}",
+              file=sys.stderr)
 
 
 def compile_latex(tex: str, name: str = "document.tex", timeout: float = TIMEOUT,
@@ -243,6 +281,11 @@ def _environment() -> dict[str, str]:
         # Unwrapped log lines, so an error's message and its l.NNN line are read whole.
         max_print_line="10000", error_line="254", half_error_line="238",
     )
+    # A locale that always exists: lualatex stops when the one in the environment is not installed
+    # ("Unable to read environment locale"), and TeX reads its UTF-8 input whatever the locale.
+    for key in [k for k in env if k.startswith("LC_") or k in ("LANG", "LANGUAGE")]:
+        del env[key]
+    env["LC_ALL"] = "C"
     return env
 
 

@@ -1,0 +1,1 @@
+"""Find the slips in a worked solution: its claimed numbers against the calculator's."""

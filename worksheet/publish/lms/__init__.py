@@ -1,0 +1,1 @@
+"""Learning-management-system exports: Moodle XML, QTI 2.1 and Canvas packages of every variant."""
