@@ -18,6 +18,7 @@ SCRIPTS = [
     pytest.param("one_document.py", marks=pytest.mark.slow),
     pytest.param("exam_scale.py", marks=pytest.mark.slow),
     pytest.param("exam_pdfs.py", marks=[pytest.mark.slow, pytest.mark.tex]),
+    pytest.param("html_page.py", marks=[pytest.mark.slow, pytest.mark.browser]),
     pytest.param("lms_export.py", marks=pytest.mark.slow),
 ]
 
@@ -31,6 +32,8 @@ def test_every_benchmark_is_tested():
 def test_a_benchmark_runs_at_a_tiny_size(script, tmp_path):
     if script == "exam_pdfs.py" and shutil.which("pdflatex") is None:
         skip_or_fail("pdflatex is not installed")
+    if script == "html_page.py" and shutil.which("chromium") is None:
+        skip_or_fail("Debian's Chromium is not installed (apt-get install chromium)")
     env = {**os.environ, "WORKSHEET_BENCHMARK_SIZE": "tiny"}
     result = subprocess.run([sys.executable, str(BENCHMARKS / script)], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=600)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from mdcheck import skip_or_fail
+from worksheet.inputs import is_control
 
 from worksheet.publish import pdf as pdfmod
 from worksheet.api import load_spec, reference_spec_path, render_documents, solve
@@ -52,11 +53,12 @@ def accepted(ch: str) -> bool:
     return True
 
 
-# Every character the text filter lets through, so each is shown to typeset (in words of 12,
-# which the title can break between).
+# Every character a title may hold (no control or format characters: inputs.check_text) that the
+# text filter lets through, so each is shown to typeset (in words of 12, which the title can
+# break between).
 _ACCEPTED = "".join(
     ch for ch in map(chr, [*range(0x21, 0x7F), *range(0xA1, 0x180), *range(0x391, 0x3CA), *range(0x2013, 0x2267)])
-    if accepted(ch)
+    if accepted(ch) and not is_control(ch)
 )
 ALL_CHARACTERS = " ".join(_ACCEPTED[n:n + 12] for n in range(0, len(_ACCEPTED), 12))
 

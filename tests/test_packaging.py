@@ -66,3 +66,11 @@ def test_wheel_installs_and_runs_from_another_directory(tmp_path):
                           cwd=elsewhere, capture_output=True, text=True, env=clean_env())
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(elsewhere.resolve() / "output" / "mazur" / "solution.json")
+    # The web page's style sheet, script and templates are in the wheel too.
+    done = subprocess.run(
+        [env_dir / "bin" / "worksheet", "practice", "--seed", "3", "--format", "html", "--out", "page"],
+        cwd=elsewhere, capture_output=True, text=True, env=clean_env(),
+    )
+    assert done.returncode == 0, done.stderr
+    page = (elsewhere / "page" / "practice.html").read_text(encoding="utf-8")
+    assert "<style>:root {" in page and '<script>"use strict";' in page

@@ -11,11 +11,11 @@ from .errors import SpecError
 from .engine.spec import NetworkSpec, build_spec, read_spec_file
 from .options import Documents, Network, Sheet
 
-FORMATS = ("md", "json", "tex", "pdf")
+FORMATS = ("md", "json", "tex", "pdf", "html")
 # Learning-management-system imports of practice sheets and exams (worksheet/publish/lms).
 LMS_FORMATS = ("moodle", "qti", "canvas")
 MOODLE_STYLES = ("numerical", "cloze")
-SHEET_FORMATS = ("md", "tex", "pdf", "json", *LMS_FORMATS)
+SHEET_FORMATS = ("md", "tex", "pdf", "json", "html", *LMS_FORMATS)
 SHEET_FORMAT_ORDER = (*FORMATS, *LMS_FORMATS)
 MAX_VARIANTS = 5000
 SHORT_SEEDS = 10_000  # a seed generate draws is below this: easy to read and type again
@@ -96,7 +96,7 @@ def render_documents(trace, formats: tuple[str, ...], stem: str, extra: dict | N
         from .documents.export import to_json
 
         files["solution.json"] = to_json(trace)
-    if {"md", "tex", "pdf"} & set(formats):
+    if {"md", "tex", "pdf", "html"} & set(formats):
         from .documents.context import walkthrough_context
         from .documents.render import render_markdown
 
@@ -108,8 +108,14 @@ def render_documents(trace, formats: tuple[str, ...], stem: str, extra: dict | N
 
             contrast = calculate(replace(trace.spec, update_order="simultaneous"), trace.values)
         ctx = walkthrough_context(trace, contrast=contrast, **(extra or {}))
+        # The web page is the walkthrough's Markdown rendered as HTML.
+        markdown = render_markdown("walkthrough.md.j2", ctx) if {"md", "html"} & set(formats) else None
         if "md" in formats:
-            files[f"{stem}.md"] = render_markdown("walkthrough.md.j2", ctx)
+            files[f"{stem}.md"] = markdown
+        if "html" in formats:
+            from .publish.html.walkthrough import walkthrough_page
+
+            files[f"{stem}.html"] = walkthrough_page(markdown, trace, ctx["title"])
         if "tex" in formats or "pdf" in formats:
             from .documents.render import render_latex
 
@@ -151,7 +157,7 @@ def generate(network: Network = Network(), *, spec: str | Path | None = None,
     if out is None:
         name = f"seed-{problem.seed}" if problem.seed is not None else spec_path(spec).stem
         out = Path("output") / name
-    first = _first(files, ["walkthrough.pdf", "walkthrough.md", "walkthrough.tex", "solution.json"])
+    first = _first(files, ["walkthrough.pdf", "walkthrough.md", "walkthrough.html", "walkthrough.tex", "solution.json"])
     return Documents(Path(out), files, first, tuple(notes), seed=problem.seed)
 
 
@@ -164,7 +170,7 @@ def reference(formats: tuple[str, ...] | None = None, out: Path | None = None) -
         formats, note = default_formats(("md", "json"), source_without_tex=False)
         notes += [note] if note else []
     files = _encoded(render_documents(trace, formats, "reference", {"reference": True}))
-    first = _first(files, ["reference.pdf", "reference.md", "reference.tex", "solution.json"])
+    first = _first(files, ["reference.pdf", "reference.md", "reference.html", "reference.tex", "solution.json"])
     return Documents(Path("output") if out is None else Path(out), files, first, tuple(notes))
 
 
@@ -181,13 +187,16 @@ def sheet_formats(formats: tuple[str, ...] | None, default: tuple[str, ...]) -> 
     return default_formats(default)
 
 
-def load_sheet(network: Network, sheet: Sheet, spec: str | Path | None, default_title: str):
-    """The sheet's problems from options and a spec file (options win), validated."""
-    from .assessment.sheetspec import build_sheet_spec
+def load_sheet(network: Network, sheet: Sheet, spec: str | Path | None, default_title: str,
+               page_only: bool = False):
+    """The sheet's problems from options and a spec file (options win), validated; a web page
+    alone (`page_only`) may hold more problems than a printed sheet."""
+    from .assessment.sheetspec import MAX_PAGE_PROBLEMS, MAX_PROBLEMS, build_sheet_spec
 
     return build_sheet_spec(network.given(), level=sheet.level, points=sheet.points, problems=sheet.problems,
                             spec_path=spec_path(spec), default_title=default_title,
-                            full_solutions=sheet.full_solutions)
+                            full_solutions=sheet.full_solutions,
+                            max_problems=MAX_PAGE_PROBLEMS if page_only else MAX_PROBLEMS)
 
 
 def _sheet_files(ctx: dict, problems, formats: tuple[str, ...], names: dict[str, str], tags: tuple[str, str],
@@ -233,7 +242,7 @@ def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str 
     moodle_style = check_moodle_style(moodle_style)
     notes = [note] if note else []
     # Spec: the sheet's problems, validated.
-    drawn_sheet = load_sheet(network, sheet, spec, "Backpropagation practice")
+    drawn_sheet = load_sheet(network, sheet, spec, "Backpropagation practice", page_only=set(formats) == {"html"})
     seed = drawn_sheet.seed
     if seed is None:
         seed = new_seed()
@@ -244,6 +253,10 @@ def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str 
     ctx = sheet_context(drawn_sheet, drawn, {"seed": seed, "options_hash": drawn_sheet.options_hash()})
     names = {"sheet": "practice", "key": "key"}
     files, r, solutions = _sheet_files(ctx, drawn, formats, names, ("sheet-practice", "key-practice"))
+    if "html" in formats:
+        from .publish.html.practice import practice_page
+
+        files["practice.html"] = practice_page(ctx, drawn)
     if "pdf" in formats:
         reader, pages = compile_bodies([("sheet-practice", r.sheet_body), ("key-practice", r.key_body)], "practice.tex")
         files["practice.pdf"] = extract(reader, pages["sheet-practice"])
@@ -256,7 +269,7 @@ def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str 
         files.update(lms_files(drawn_sheet.title, [variant(ctx, drawn, f"seed-{seed}", f"seed {seed}")], formats,
                                moodle_style))
     files = _encoded(dict(sorted(files.items())))
-    first = _first(files, ["practice.pdf", "practice.md", "practice.tex", "key.json"])
+    first = _first(files, ["practice.pdf", "practice.md", "practice.html", "practice.tex", "key.json"])
     out = Path("output") / f"practice-{seed}" if out is None else Path(out)
     return Documents(out, files, first, tuple(notes), seed=seed)
 
@@ -309,6 +322,8 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     formats, note = sheet_formats(formats, ("md", "tex", "pdf"))
     moodle_style = check_moodle_style(moodle_style)
     notes += [note] if note else []
+    if "html" in formats:
+        raise SpecError("format 'html' is for generate, reference and practice, not for an exam")
     names_tex, engine = _names_tex(students, source, formats) if {"tex", "pdf"} & set(formats) else ({}, "pdflatex")
     exam_seed = exam_sheet.seed if exam_sheet.seed is not None else new_seed()
     options_hash = exam_sheet.options_hash()

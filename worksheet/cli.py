@@ -79,10 +79,11 @@ Precision = Annotated[Optional[int], _option(
     "--precision", metavar="DIGITS", help="Decimal places shown, 2 to 10. [default: 5]")]
 Format = Annotated[Optional[str], _option(
     "--format", metavar="LIST",
-    help="Comma list of md, json, tex, pdf. [default: md,pdf; md,tex without pdflatex]")]
+    help="Comma list of md, json, tex, pdf, html (a web page). [default: md,pdf; md,tex without pdflatex]")]
 ReferenceFormat = Annotated[Optional[str], _option(
     "--format", metavar="LIST",
-    help="Comma list of md, json, tex, pdf. [default: md,json,pdf; md,json without pdflatex]")]
+    help="Comma list of md, json, tex, pdf, html (a web page). [default: md,json,pdf; md,json without "
+         "pdflatex]")]
 Title = Annotated[Optional[str], _option("--title", metavar="TEXT", help="Document title. [default: the spec's, "
                                          "or one naming the document]")]
 
@@ -199,7 +200,8 @@ def specs() -> None:
 
 
 Problems = Annotated[Optional[int], _option(
-    "--problems", min=1, metavar="N", help="Problems on the sheet, 1 to 10. [default: 1]")]
+    "--problems", min=1, metavar="N", help="Problems on the sheet, 1 to 10 (50 with --format html alone). "
+    "[default: 1]")]
 Level = Annotated[Optional[str], _option(
     "--level", metavar="LEVEL", help="Questions asked: forward, loss, output, hidden or full. [default: full]")]
 Points = Annotated[Optional[str], _option(
@@ -208,7 +210,8 @@ FullSolutions = Annotated[bool, _option(
     "--full-solutions", help="Append each problem's complete walkthrough to the key. [default: off]")]
 PracticeFormat = Annotated[Optional[str], _option(
     "--format", metavar="LIST",
-    help="Comma list of md, tex, pdf, json (the key's answers), moodle, qti, canvas (quiz imports). "
+    help="Comma list of md, tex, pdf, json (the key's answers), html (a page that checks answers), moodle, qti, "
+         "canvas (quiz imports). "
          "[default: md,pdf; md,tex without pdflatex]")]
 ExamFormat = Annotated[Optional[str], _option(
     "--format", metavar="LIST",

@@ -109,20 +109,34 @@ def tolerance(text: str, iv: Iv) -> tuple[int, Decimal, str, str]:
     every answer within k*u + u/2 of p is right: for k = 0, the rounded value itself or more digits
     of it. Returns k, the tolerance, and the smallest and largest answers accepted at p's digits."""
     p = parse_shown(text)
-    places = max(0, -p.as_tuple().exponent)  # of the text
-    u = Decimal(1).scaleb(-places)
+    return _tolerance(p, max(0, -p.as_tuple().exponent), iv)  # places of the text
+
+
+def _tolerance(p: Decimal, places: int, iv: Iv) -> tuple[int, Decimal, str, str]:
+    u = _UNITS[places] if places < len(_UNITS) else Decimal(1).scaleb(-places)
     lo = round_decimal_places(iv.lo, places)
     hi = round_decimal_places(iv.hi, places)
-    k = int(max(p - lo, hi - p, Decimal(0)) / u)
+    k = int(max(p - lo, hi - p, _ZERO) / u)
+    if k == 0:  # p itself, at its own digits, is both ends
+        shown_p = format(round_decimal_places(p, places), "f")
+        return 0, u / 2, shown_p, shown_p
     return k, k * u + u / 2, format(round_decimal_places(p - k * u, places), "f"), format(
         round_decimal_places(p + k * u, places), "f")
+
+
+_ZERO = Decimal(0)
+_UNITS = [Decimal(1).scaleb(-places) for places in range(30)]
 
 
 def answer(trace: Trace, ranges: StepTrace, q: Quantity) -> Answer:
     value = value_of(trace, q)
     text = _shown(trace, q, value)
     iv = range_of(ranges, q)
-    k, tol, low, high = tolerance(text, iv)
+    if "10^" in text:
+        k, tol, low, high = tolerance(text, iv)
+    else:  # fixed decimals, as the formatter writes them: their places are the text's
+        dot = text.find(".")
+        k, tol, low, high = _tolerance(Decimal(text), len(text) - dot - 1 if dot >= 0 else 0, iv)
     return Answer(quantity=q, value=value, text=text, tolerance=tol, low=low, high=high,
                   units=k, interval=iv)
 
@@ -130,7 +144,7 @@ def answer(trace: Trace, ranges: StepTrace, q: Quantity) -> Answer:
 def well_posed(a: Answer) -> bool:
     if "10^" in a.text:  # far below the sheet's digits: no student can be graded on it
         return False
-    return a.units == 0 or a.tolerance <= WELL_POSED_SHARE * abs(parse_shown(a.text))
+    return a.units == 0 or a.tolerance <= WELL_POSED_SHARE * abs(Decimal(a.text))
 
 
 # ---------------------------------------------------------------- levels

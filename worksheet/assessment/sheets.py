@@ -13,6 +13,7 @@ from ..errors import SpecError
 from ..engine.formulas import activation_latex
 from ..engine.intervals import Unbounded, ranges
 from ..engine.losses import get_loss
+from ..documents.diagrams import sheet_tikz
 from ..documents.notation import layer_name, neuron, weight
 from ..documents.numbers import Formatter, decimals_for, fmt, fmt_given, operand
 from ..documents.steps import derivative_step, error_path_step, shown_input, tex_formula, tex_side, tex_substituted
@@ -279,7 +280,6 @@ def _data(trace: Trace, F: Formatter) -> dict[str, Any]:
         })
     threshold = tiny_threshold(spec.precision)
     example = fmt(Decimal("1.8765") * threshold / 10, spec.precision)
-    small = max(spec.layers) <= 4 and L <= 3
     return {
         "layers_text": "-".join(map(str, spec.layers)),
         "activations": acts,
@@ -299,41 +299,8 @@ def _data(trace: Trace, F: Formatter) -> dict[str, Any]:
         "precision": spec.precision,
         "tiny": format(threshold, "f"),
         "tiny_example": example,
-        "diagram": _diagram(spec, neurons, F, values) if small else None,
+        "diagram": sheet_tikz(spec, F, values, neurons),
     }
-
-
-def _diagram(spec, neurons, F: Formatter, values) -> dict[str, Any]:
-    """Positions of the neurons for the sheet's drawing (inputs with their values; weights on
-    the edges while the network is small)."""
-    widest = max(spec.layers)
-    columns = []
-    for l, row in enumerate(neurons):
-        # TikZ coordinates and node references, with their parentheses (the LaTeX templates'
-        # delimiters are parentheses too).
-        columns.append([{
-            "id": f"n{l}x{n.j}", "ref": f"(n{l}x{n.j})", "label": n.label,
-            "at": f"({l * 4.4:.2f}, {(len(row) + 1 - 2 * n.j) * 0.85:.2f})",
-            "value": F.g(values.input[n.j - 1]) if l == 0 else None,
-        } for n in row])
-    edges = []
-    for l in range(1, spec.depth + 1):
-        W = values.weights[l - 1]
-        n_in, n_out = spec.layers[l - 1], spec.layers[l]
-        labelled = n_in * n_out <= 4  # more labels overlap; the weight tables list every weight
-        for j in range(n_out):
-            for i in range(n_in):
-                # Labels of crossing edges away from the crossing: near the source on a falling
-                # edge, near the target on a rising one.
-                rise = (n_in + 1 - 2 * (i + 1)) - (n_out + 1 - 2 * (j + 1))
-                edges.append({
-                    "src": f"(n{l - 1}x{i + 1})", "dst": f"(n{l}x{j + 1})",
-                    "label": f"{weight(spec, l, j + 1, i + 1)} = {F.g(W[j][i])}" if labelled else None,
-                    "pos": "0.5" if rise == 0 else "0.2" if rise > 0 else "0.8",
-                })
-    heads = [{"name": layer_name(spec, l), "at": f"({l * 4.4:.2f}, {widest * 0.85 + 0.3:.2f})"}
-             for l in range(spec.depth + 1)]
-    return {"columns": columns, "edges": edges, "heads": heads, "outputs": [n["id"] for n in columns[-1]]}
 
 
 # ---------------------------------------------------------------- questions and worked answers

@@ -15,6 +15,7 @@ from .questions import LEVELS, check_level
 from ..engine.spec import GivenValues, NetworkSpec, build_spec, read_toml, spec_table
 
 MAX_PROBLEMS = 10
+MAX_PAGE_PROBLEMS = 50  # a web page shows one problem at a time
 MAX_POINTS = Decimal(100)
 SHEET_KEYS = ("title", "seed", "level", "points")
 
@@ -83,9 +84,11 @@ def build_sheet_spec(
     full_solutions: bool,
     data: dict[str, Any] | None = None,
     where: str | None = None,
+    max_problems: int = MAX_PROBLEMS,
 ) -> SheetSpec:
     """The sheet's problems: command-line options win over a spec file's, as for `generate`.
-    `data` (described by `where`) stands for the file's table when the spec comes from elsewhere."""
+    `data` (described by `where`) stands for the file's table when the spec comes from elsewhere;
+    a sheet holds at most `max_problems`."""
     if data is None:
         data = read_toml(spec_path) if spec_path is not None else {}
         where = f"spec file {spec_path}"
@@ -114,8 +117,9 @@ def build_sheet_spec(
         tables = listed
     else:
         tables = [{}] * (1 if problems is None else problems)
-    if not 1 <= len(tables) <= MAX_PROBLEMS:
-        raise SpecError(f"problems {len(tables)} is out of range; allowed: 1 to {MAX_PROBLEMS}")
+    if not 1 <= len(tables) <= max_problems:
+        more = f" ({MAX_PAGE_PROBLEMS} with --format html alone)" if max_problems < MAX_PAGE_PROBLEMS else ""
+        raise SpecError(f"problems {len(tables)} is out of range; allowed: 1 to {max_problems}{more}")
 
     network_options = {k: v for k, v in options.items() if k not in ("title", "seed")}
     out = []

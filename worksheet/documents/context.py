@@ -21,7 +21,7 @@ from .notation import (
     weight_plain,
     weight_unicode,
 )
-from .diagrams import ascii_222, mermaid
+from .diagrams import ascii_222, mermaid, network_tikz
 from .numbers import FOOTNOTE, Formatter, fmt_given, fmt_ratio, operand, parse_shown, round_decimal_places, signed
 from .reference_original import REFERENCE_PRINTED
 from .usertext import md_inline
@@ -115,6 +115,7 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
     ctx["flow"] = _flow_rows(spec, F, step, neurons)
     ctx["ascii"] = ascii_222(F, step) if spec.layers == (2, 2, 2) else None
     ctx["mermaid"] = mermaid(spec, F, step, neurons)
+    ctx["network"] = network_tikz(spec, F, step, neurons)
     ctx["forward"] = [_forward_layer(spec, F, layer, neurons) for layer in step.layers]
     ctx["loss_calc"] = _loss_section(spec, F, step, neurons)
     ctx["output"] = _output_section(spec, F, step, neurons)

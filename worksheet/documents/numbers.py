@@ -15,6 +15,7 @@ from ..engine.rounding import (  # noqa: F401 (the rounding rule, importable fro
     round_decimal,
     round_decimal_places,
     round_value,
+    rounder,
     to_decimal,
 )
 
@@ -22,14 +23,17 @@ from ..engine.rounding import (  # noqa: F401 (the rounding rule, importable fro
 def fmt(x: float | Decimal, precision: int) -> str:
     """A computed value as displayed: fixed decimals, tiny values with 3 significant digits,
     and values below 10^-(precision+5) in LaTeX scientific form (1.23 \\times 10^{-12})."""
-    d = to_decimal(x)
-    if d != 0 and d.copy_abs() < Decimal(1).scaleb(-(precision + 5)):
+    d = x if x.__class__ is Decimal else to_decimal(x)
+    if d and d.adjusted() < -(precision + 5):  # below 10^-(precision+5): scientific form
         r = round_decimal(d, precision)
         exponent = r.adjusted()
         mantissa = r.scaleb(-exponent).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         return f"{mantissa} \\times 10^{{{exponent}}}"
-    text = format(round_decimal(x, precision), "f")
-    return "0" + text[2:] if text.startswith("-0") and set(text[1:]) <= {"0", "."} else text
+    text = format(rounder(precision)(d), "f")
+    return "0" + text[2:] if text[0] == "-" and set(text[1:]) <= _ZERO_DIGITS else text
+
+
+_ZERO_DIGITS = frozenset("0.")
 
 
 def fmt_given(x: float | Decimal, min_decimals: int = 2) -> str:
@@ -55,7 +59,14 @@ def parse_shown(text: str) -> Decimal:
 
 def places_of(text: str) -> int:
     """Decimal places of a displayed number."""
+    if text.strip("-.") and not text.strip(_PLAIN) and text.count(".") <= 1 and text.rfind("-") <= 0:
+        # fixed decimals, as the formatter writes them: count them
+        dot = text.find(".")
+        return len(text) - dot - 1 if dot >= 0 else 0
     return max(0, -parse_shown(text).as_tuple().exponent)
+
+
+_PLAIN = "-0123456789."
 
 
 def fmt_difference(x: float | Decimal, operands: list[str], precision: int) -> str:

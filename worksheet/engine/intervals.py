@@ -6,7 +6,7 @@ from decimal import Decimal, localcontext
 
 from . import calculator
 from .calculator import StepTrace, Trace
-from .rounding import rounder, to_decimal
+from .rounding import pair_rounder, rounder, to_decimal
 
 # Transcendental functions and quotients are evaluated to 40 digits; their interval is widened
 # by this relative slack so that a value the calculator rounds from a double (within 1e-15 of
@@ -70,6 +70,18 @@ class Iv:
         if a == b and c == d:
             p = a * c
             return Iv(p, p)
+        # Rounding each product is monotone, so where the signs fix which corner products are the
+        # extremes, those two alone give the same ends as the smallest and largest of all four.
+        if a >= 0:
+            if c >= 0:
+                return Iv(a * c, b * d)
+            if d <= 0:
+                return Iv(b * c, a * d)
+        elif b <= 0:
+            if c >= 0:
+                return Iv(a * d, b * c)
+            if d <= 0:
+                return Iv(b * d, a * c)
         products = (a * c, a * d, b * c, b * d)
         return Iv(min(products), max(products))
 
@@ -142,6 +154,7 @@ class Intervals:
     def __init__(self, trace: Trace):
         self.precision = trace.spec.precision
         self.round = rounder(self.precision)
+        self.round_pair = pair_rounder(self.precision)
         self.shifts = [layer.exp_shift for layer in trace.first.layers]
 
     def num(self, x) -> Iv:
@@ -164,8 +177,14 @@ class Intervals:
 
     def r(self, iv: Iv) -> Iv:
         lo, hi = iv.lo, iv.hi
-        a = self.round(lo)
-        b = a if hi == lo else self.round(hi)
+        if hi == lo:
+            a = self.round(lo)
+            if a == lo:  # written as it is: the same point
+                return iv
+            return Iv(lo, a) if lo < a else Iv(a, lo)
+        a, b = self.round_pair(lo, hi)
+        if lo <= a and hi >= b:
+            return iv
         return Iv(lo if lo <= a else a, hi if hi >= b else b)
 
     def stored(self, x: Iv) -> Iv:

@@ -18,6 +18,8 @@ _UNITS = [Decimal(1).scaleb(-places) for places in range(400)]  # 10^-places, wh
 
 def to_decimal(x: float | Decimal | int) -> Decimal:
     """The decimal value of a number: floats by their shortest round-tripping repr."""
+    if x.__class__ is float and x - x == 0:  # finite: the common case first
+        return Decimal(repr(x))
     if isinstance(x, Decimal):
         return x
     if isinstance(x, int):
@@ -66,7 +68,20 @@ def round_decimal(x: float | Decimal, precision: int) -> Decimal:
 
 def rounder(precision: int):
     """round_decimal(d, precision) for Decimals, as one function with the precision built in:
-    the same results, for the interval arithmetic that rounds every value it writes."""
+    the same results, for the interval arithmetic and the formatter that round every value they
+    write. One function per precision, made once."""
+    made = _ROUNDERS.get(precision)
+    if made is None:
+        if not 0 <= precision < len(_UNITS) - MIN_SIGNIFICANT:
+            return lambda d: round_decimal(d, precision)
+        made = _ROUNDERS[precision] = _rounder(precision)
+    return made
+
+
+_ROUNDERS: dict = {}
+
+
+def _rounder(precision: int):
     unit = _UNITS[precision]
     quantize = _WIDE.quantize  # the context's method: quicker than Decimal.quantize(context=...)
     widest = _WIDE.prec - precision - 2 - MIN_SIGNIFICANT  # leading digits that fit _WIDE
@@ -90,9 +105,28 @@ def rounder(precision: int):
     return round_to_display
 
 
+def pair_rounder(precision: int):
+    """rounder(precision) applied to both ends of an interval at once, (lo, hi) -> (round(lo),
+    round(hi)): ends of 0.1 and more take the plain quantize without a call each."""
+    one = rounder(precision)
+    if not 0 <= precision < len(_UNITS) - MIN_SIGNIFICANT:
+        return lambda lo, hi: (one(lo), one(hi))
+    unit = _UNITS[precision]
+    quantize = _WIDE.quantize
+    widest = _WIDE.prec - precision - 2 - MIN_SIGNIFICANT
+
+    def round_pair(lo: Decimal, hi: Decimal) -> tuple[Decimal, Decimal]:
+        if (lo.__class__ is Decimal is hi.__class__ and lo and hi and -1 <= lo.adjusted() < widest
+                and -1 <= hi.adjusted() < widest):
+            return quantize(lo, unit), quantize(hi, unit)
+        return one(lo), one(hi)
+
+    return round_pair
+
+
 def round_decimal_places(x: float | Decimal, places: int) -> Decimal:
     """Round half away from zero to a fixed number of decimal places."""
-    return _quantize(to_decimal(x), places)
+    return _quantize(x if x.__class__ is Decimal else to_decimal(x), places)
 
 
 def round_value(x: float | Decimal, precision: int) -> float:

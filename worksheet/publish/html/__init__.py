@@ -1,0 +1,1 @@
+"""Web pages: the practice page that checks answers, and the walkthrough as a page."""

@@ -1,0 +1,142 @@
+"""The practice page: each problem's network, numbers and questions, with answers checked in the browser."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from markupsafe import Markup
+
+from ...assessment.questions import Answer, shown
+from ...documents.numbers import parse_shown
+from .mathml import mathml, text_with_math
+from .page import asset, json_script, render_page
+from .svg import network_caption, network_svg
+
+# What the page says about an answer; the script shows one of these (or a known mistake's message).
+MESSAGES = {
+    "right": "Right: within the key's tolerance.",
+    "wrong": "Not yet. Check your work, or show the next step.",
+    "empty": "Type a number first.",
+    "invalid": "Not a number: write it as 0.12345 or 0,12345.",
+}
+
+# Known mistakes: the same pass computed another way, with what the page says when an answer
+# matches it. Each is a whole computation by the calculator, never numbers changed by hand.
+STALE_WEIGHTS = (
+    "Not yet: this is what you get when the output weights are updated before the hidden deltas are "
+    "computed. Every gradient uses the weights as they were before the update."
+)
+
+
+def known_mistakes(trace, answers: tuple[Answer, ...]) -> list[list[dict[str, str]]]:
+    """Per answer, the known mistakes whose value a student could give instead: the value at the
+    answer's digits, the tolerance and the message. A mistake is listed only where its value lies
+    outside the answer's tolerance window and the two windows do not overlap."""
+    passes = []
+    if trace.spec.update_order == "simultaneous" and trace.spec.depth > 1:
+        from ...engine.calculator import calculate
+
+        passes.append((calculate(replace(trace.spec, update_order="sequential"), trace.values), STALE_WEIGHTS))
+    out = []
+    for a in answers:
+        right = parse_shown(a.text)
+        found = []
+        for wrong_trace, message in passes:
+            text = shown(wrong_trace, a.quantity)
+            if "10^" not in text and abs(parse_shown(text) - right) > 2 * a.tolerance:
+                found.append({"value": text, "tol": format(a.tolerance, "f"), "message": message})
+        out.append(found)
+    return out
+
+
+def _answer_line(answer: dict) -> str:
+    if answer["exact"]:
+        return f"Answer: {answer['value']} (tolerance ±{answer['tolerance']})."
+    return (f"Answer: {answer['value']}; accepted {answer['low']} to {answer['high']} "
+            f"(tolerance ±{answer['tolerance']}).")
+
+
+def _question(q: dict, mistakes: list[dict[str, str]]) -> dict:
+    answer = q["answer"]
+    return {
+        "label": q["label"],
+        "points": q["points"],
+        "prompt": Markup(text_with_math(q["prompt"])),
+        "steps": [Markup(mathml(line, display=True)) for line in answer["work"]],
+        "answer": _answer_line(answer),
+        "messages": [*MESSAGES.values(), *(m["message"] for m in mistakes)],
+    }
+
+
+def _given(entry: dict) -> Markup:
+    """A weight or bias as the sheet gives it: w_1 = 0.15."""
+    return Markup(mathml(f"{entry['sym']} = {entry['value']}"))
+
+
+def _weights(table: dict) -> dict:
+    """One weight layer's table, every symbol and value as MathML."""
+    return {
+        "from": table["from"], "to": table["to"],
+        "src": [Markup(mathml(s)) for s in table["src"]],
+        "rows": [{"dst": Markup(mathml(r["dst"])), "cells": [_given(c) for c in r["cells"]],
+                  "bias": None if r["bias"] is None else _given(r["bias"])} for r in table["rows"]],
+    }
+
+
+def _problem(record: dict, problem) -> tuple[dict, dict]:
+    """The problem's record for the template, and its data for the script."""
+    trace = problem.trace
+    mistakes = known_mistakes(trace, problem.answers)
+    shown_data = {
+        "number": record["number"],
+        "level_title": record["level_title"],
+        "svg": Markup(network_svg(trace.spec, trace.values, network_caption(trace.spec))),
+        "layers_text": record["layers_text"],
+        "activations": [{"layer": a["layer"], "title": a["title"], "formula": Markup(mathml(a["formula"]))}
+                        for a in record["activations"]],
+        "single_activation": record["single_activation"],
+        "loss": {"title": record["loss"]["title"], "term": Markup(mathml(record["loss"]["term"])),
+                 "total": Markup(mathml(record["loss"]["total"]))},
+        "leaky_slope": record["leaky_slope"],
+        "bias": record["bias"],
+        "bias_frozen": record["bias_frozen"],
+        "lr": record["lr"],
+        "sequential": record["sequential"],
+        "steps": record["steps"],
+        "inputs": [{"label": Markup(mathml(x["label"])), "value": x["value"]} for x in record["inputs"]],
+        "targets": [{"label": Markup(mathml(t["label"])), "sym": Markup(mathml(t["sym"])), "value": t["value"]}
+                    for t in record["targets"]],
+        "weights": [_weights(w) for w in record["weights"]],
+        "carried": record["carried"],
+        "precision": record["precision"],
+        "tiny": record["tiny"],
+        "tiny_example": Markup(mathml(record["tiny_example"])),
+        "questions": [_question(q, m) for q, m in zip(record["questions"], mistakes)],
+    }
+    checks = {
+        "seed": trace.spec.seed,
+        "questions": [{"label": q["label"], "value": q["answer"]["value"], "tol": q["answer"]["tolerance"],
+                       "mistakes": m} for q, m in zip(record["questions"], mistakes)],
+    }
+    return shown_data, checks
+
+
+def practice_page(ctx: dict, problems) -> str:
+    """The whole page as one HTML document: no file or network beside it is needed."""
+    pairs = [_problem(r, p) for r, p in zip(ctx["problems"], problems)]
+    data = {
+        # Progress is kept per sheet: its seed and options name the problems.
+        "storage": f"worksheet-practice/{ctx['seed']}/{ctx['options_hash']}",
+        "messages": MESSAGES,
+        "problems": [checks for _, checks in pairs],
+    }
+    context = {
+        "title": ctx["title"],
+        "seed": ctx["seed"],
+        "n_questions": ctx["n_questions"],
+        "provenance": ctx["provenance"],
+        "problems": [shown_data for shown_data, _ in pairs],
+        "data": Markup(json_script(data)),
+    }
+    return render_page("practice.html.j2", context, asset("practice.js"))
+
