@@ -288,7 +288,7 @@ def _data(trace: Trace, F: Formatter) -> dict[str, Any]:
         "bias": spec.bias,
         "bias_frozen": spec.bias and spec.bias_policy == "frozen",
         "lr": fmt_given(spec.lr, 1),
-        "leaky_slope": fmt_given(spec.leaky_slope) if "leaky_relu" in spec.activations else None,
+        "leaky_slope": fmt_given(spec.leaky_slope) if any(get_activation(name).uses_slope for name in spec.activations) else None,
         "sequential": spec.update_order == "sequential",
         "steps": spec.steps,
         "inputs": [{"sym": n.value, "label": n.label, "value": F.g(x)} for n, x in zip(neurons[0], values.input)],
@@ -405,11 +405,12 @@ def _dE_line(spec, F: Formatter, lt, k: int, o_n) -> str:
     o, t, dE = F.v(lt.output[k]), F.g(lt.target[k]), F.v(lt.dE_do[k])
     n = len(lt.target)
     tk = f"t_{{{k + 1}}}"
-    if spec.loss == "half_sse":
+    loss = get_loss(spec.loss)
+    if loss.halved:
         return rf"{sym} = {o_n.value} - {tk} = {o} - {operand(t)} = {dE}"
-    if spec.loss == "mse":
+    if loss.term_form == "squared":
         return rf"{sym} = \frac{{2}}{{{n}}}({o_n.value} - {tk}) = \frac{{2}}{{{n}}}({o} - {operand(t)}) = {dE}"
-    if spec.loss == "bce":
+    if loss.term_form == "binary_log":
         return (rf"{sym} = \frac{{1}}{{{n}}} \cdot \frac{{{o_n.value} - {tk}}}{{{o_n.value}(1 - {o_n.value})}} = "
                 rf"\frac{{1}}{{{n}}} \cdot \frac{{{o} - {operand(t)}}}{{{o} \times (1 - {o})}} = {dE}")
     return rf"{sym} = -\frac{{{tk}}}{{{o_n.value}}} = -\frac{{{t}}}{{{o}}} = {dE}"
@@ -434,11 +435,11 @@ def _error_line(spec, F: Formatter, step, layer, j: int, n_j) -> str:
 
 def _loss_term(spec, k: int, o_sym: str, o: str, t: str, n: int) -> str:
     """E_k with its formula and the substituted numbers (without the result)."""
-    if spec.loss == "half_sse":
-        return rf"E_{{{k}}} = \frac{{1}}{{2}}(t_{{{k}}} - {o_sym})^2 = \frac{{1}}{{2}}({t} - {o})^2"
-    if spec.loss == "mse":
-        return rf"E_{{{k}}} = \frac{{1}}{{{n}}}(t_{{{k}}} - {o_sym})^2 = \frac{{1}}{{{n}}}({t} - {o})^2"
-    if spec.loss == "bce":
+    loss = get_loss(spec.loss)
+    if loss.term_form == "squared":
+        scale = "2" if loss.halved else n
+        return rf"E_{{{k}}} = \frac{{1}}{{{scale}}}(t_{{{k}}} - {o_sym})^2 = \frac{{1}}{{{scale}}}({t} - {o})^2"
+    if loss.term_form == "binary_log":
         one_minus_t = fmt_given(1 - Decimal(t))
         return (rf"E_{{{k}}} = -\frac{{1}}{{{n}}}"
                 rf"\left[t_{{{k}}} \ln {o_sym} + (1 - t_{{{k}}}) \ln(1 - {o_sym})\right] = "
@@ -447,23 +448,23 @@ def _loss_term(spec, k: int, o_sym: str, o: str, t: str, n: int) -> str:
 
 
 def _activation_line(spec, F: Formatter, layer, j: int, n_j) -> str:
-    name = layer.activation
+    hand = get_activation(layer.activation).hand_value
     z, a = F.v(layer.z[j]), F.v(layer.a[j])
     head = f"{n_j.value} = "
-    if name == "sigmoid":
+    if hand == "exp_reciprocal":
         if layer.exp_terms[j] is None:
             return rf"{head}\sigma({n_j.net}) = \sigma({z}) = {a}"
         e = F.v(layer.exp_terms[j])
         return (rf"{head}\sigma({n_j.net}) = \frac{{1}}{{1 + e^{{{_exponent(z)}}}}} = "
                 rf"\frac{{1}}{{1 + {e}}} = {a}")
-    if name == "tanh":
+    if hand == "key":
         return rf"{head}\tanh({n_j.net}) = \tanh({z}) = {a}"
-    if name == "relu":
+    if hand == "clamp":
         return rf"{head}\max(0, {n_j.net}) = \max(0, {z}) = {a}"
-    if name == "leaky_relu":
+    if hand == "slope_below_zero":
         alpha = fmt_given(spec.leaky_slope)
         return rf"{head}\max(\alpha {n_j.net}, {n_j.net}) = \max({alpha} \times {operand(z)}, {z}) = {a}"
-    if name == "linear":
+    if hand == "identity":
         return rf"{head}{n_j.net} = {a}"
     exps = [F.v(e) for e in layer.exp_terms]
     denominator = " + ".join(exps)
@@ -496,15 +497,16 @@ def _delta_lines(spec, F: Formatter, step, layer, j: int, n_j, sym: str) -> list
     lt = step.loss
     o, t = F.v(lt.output[j]), F.g(lt.target[j])
     n = len(lt.target)
-    if spec.loss == "cross_entropy":
+    loss = get_loss(spec.loss)
+    if layer.activation in loss.combined_delta and loss.term_form == "log":
         return [rf"{sym} = {n_j.value} - t_{{{j + 1}}} = {o} - {operand(t)} = {d}"]
-    if spec.loss == "bce" and layer.activation == "sigmoid":
+    if layer.activation in loss.combined_delta:
         return [rf"{sym} = \frac{{1}}{{{n}}}({n_j.value} - t_{{{j + 1}}}) = "
                 rf"\frac{{1}}{{{n}}}({o} - {operand(t)}) = {d}"]
     dE_sym = rf"\frac{{\partial E_{{total}}}}{{\partial {n_j.value}}}"
     dE = F.v(lt.dE_do[j])
     lines = [_dE_line(spec, F, lt, j, n_j)]
-    if layer.activation == "softmax":
+    if not get_activation(layer.activation).elementwise:
         terms = [F.o(x) for x in layer.delta_terms[j]]
         return [*(_dE_line(spec, F, lt, k, neuron(spec, L, k + 1)) for k in range(n)),
                 rf"{sym} = \sum_k \frac{{\partial E_{{total}}}}{{\partial o_k}} "
