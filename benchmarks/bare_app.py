@@ -58,9 +58,10 @@ def exam(seed: int = 0, jobs: int = 0, quiet: bool = False) -> None:
 
 @app.command()
 def grade() -> None:
-    """Mark answers within tolerance: grades.csv.
+    """Mark answers within tolerance: grades.csv with a diagnosis of each wrong answer.
 
-    Prints the mean and the questions most students missed.
+    Writes a feedback file per student (feedback/ beside grades.csv) and prints the mean and the
+    questions most students missed.
     """
 
 

@@ -88,8 +88,9 @@ def test_variants_without_names_and_answers_csv(tmp_path):
                            out=tmp_path / "x"))
     assert tmp_path / "x" / "manifest.json" in files
     rows = list(csv.DictReader(io.StringIO((tmp_path / "x" / "answers.csv").read_text(encoding="utf-8"))))
-    assert list(rows[0]) == ["id", "name", "variant", "question", "expected", "tolerance", "points"]
+    assert list(rows[0]) == ["id", "name", "variant", "question", "quantity", "expected", "tolerance", "points"]
     assert {r["id"] for r in rows} == {"1", "2", "3"} and all(r["name"] == "" and r["points"] == "2" for r in rows)
+    assert all(r["quantity"] for r in rows) and rows[0]["quantity"].startswith(("dE/do", "delta_o"))
     per_student = {sid: [r["question"] for r in rows if r["id"] == sid] for sid in ("1", "2", "3")}
     assert per_student["1"] == per_student["2"] == per_student["3"] == ["1a", "1b", "1c", "1d", "1e", "1f"]
     key = (tmp_path / "x" / "keys" / "2.md").read_text(encoding="utf-8")

@@ -84,13 +84,16 @@ def test_a_class_is_graded_within_tolerance(exam, tmp_path):
     responses = write_csv(tmp_path / "responses.csv", ["id", "question", "value", "comment"],
                           [[*r, "ignored"] for r in rows])
     graded = api.grade(exam, responses)
-    (path,) = write(graded)
+    written = write(graded)
+    path = graded.folder / graded.open_first
+    assert path in written and exam / "feedback" / "2.md" in written
     lines = list(graded.report)
     assert path == exam / "grades.csv"
     grades = {r["id"]: r for r in read_csv(path)}
     assert list(grades) == [str(n) for n in range(1, 13)]
     n = len(labels)
-    assert list(grades["1"]) == ["id", "name", "variant", *labels, "total", "max"]
+    assert list(grades["1"]) == ["id", "name", "variant", *labels, "total", "max", "diagnosis"]
+    assert all(grades[s]["diagnosis"] == "" for s in ("1", "3", "4", "5", "12"))
     assert all(grades[s]["total"] == grades[s]["max"] == str(n) for s in ("1", "5", "6", "7", "8", "9", "10", "11"))
     assert grades["2"]["1c"] == "0" and grades["2"]["2e"] == "0" and grades["2"]["total"] == str(n - 2)
     assert grades["3"]["1a"] == "0" and grades["3"]["total"] == str(n - 1)
@@ -99,6 +102,8 @@ def test_a_class_is_graded_within_tolerance(exam, tmp_path):
     assert lines[0].startswith(f"12 students, {n} questions, {n} points: mean ")
     assert lines[1].startswith("most missed: 1a (2 of 12, 2 unanswered); 1c (2 of 12, 1 unanswered)")
     assert lines[2] == "no responses from 1 student(s): 12"
+    assert lines[3].endswith(f"feedback in {exam / 'feedback'}")
+    assert (exam / "feedback" / "2.md").read_text(encoding="utf-8").count("| 0 of 1 |") == 2
 
 
 @pytest.mark.parametrize("rows, message", [
@@ -143,6 +148,105 @@ def test_grade_command_end_to_end(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout.splitlines()
     assert out[0].startswith("2 students, 9 questions, 9 points: mean 4.50 (50%), lowest 0, highest 9")
-    assert out[-1] == str(tmp_path / "quiz" / "grades.csv")
+    assert out[-1] == f"open first: {tmp_path / 'quiz' / 'grades.csv'}"  # feedback files too
     grades = read_csv(tmp_path / "quiz" / "grades.csv")
     assert grades[0]["name"] == "Zoë Ñúñez" and grades[0]["total"] == "9" and grades[1]["total"] == "0"
+
+
+def graded(documents):
+    """Write what grade made; the grades file and the summary lines."""
+    write(documents)
+    return documents.folder / documents.open_first, list(documents.report)
+
+
+def mistaken_answers(sid: str, name: str) -> dict[str, str]:
+    """What a student with misconception `name` writes, per label (rounding only the answers)."""
+    from worksheet.engine.misconceptions import MISCONCEPTIONS
+
+    sheet = api.load_sheet(Network(**OPTIONS), Sheet(problems=2), None, "Backpropagation exam")
+    out = {}
+    for p in build_problems(sheet, variant_seed(2026, sid)):
+        student = MISCONCEPTIONS[name].trace(p.trace.spec, p.trace.values)
+        for label, a in zip(p.labels, p.answers):
+            out[label] = shown(student, a.quantity)
+    return out
+
+
+def test_wrong_answers_are_diagnosed_and_carried_forward(exam, tmp_path):
+    rows = [[sid, label, value] for sid, name in (("1", "no_output_derivative"), ("2", "sign_flipped"))
+            for label, value in mistaken_answers(sid, name).items()]
+    rows += [["3", label, value] for label, value in carried_answers("3").items()]
+    responses = write_csv(tmp_path / "responses.csv", ["id", "question", "value"], rows)
+    path, lines = graded(api.grade(exam, responses, tmp_path / "plain.csv"))
+    plain = {r["id"]: r for r in read_csv(path)}
+    assert "no_output_derivative" in plain["1"]["diagnosis"] and "sign_flipped" in plain["2"]["diagnosis"]
+    assert plain["3"]["diagnosis"] == "" and plain["3"]["total"] == plain["3"]["max"]
+    feedback = (tmp_path / "feedback" / "1.md").read_text(encoding="utf-8")
+    assert "the activation's derivative is missing from the output delta" in feedback and "$$" in feedback
+    path, lines = graded(api.grade(exam, responses, tmp_path / "carried.csv", carry_forward=True, carry_fraction=0.5))
+    carried = {r["id"]: r for r in read_csv(path)}
+    labels = [k for k in plain["1"] if k not in ("id", "name", "variant", "total", "max", "diagnosis")]
+    # A student wrong from their first mistake on gets half of every later answer that follows from it.
+    for sid in ("1", "2"):
+        assert Decimal(carried[sid]["total"]) > Decimal(plain[sid]["total"])
+        for label in labels:
+            assert Decimal(carried[sid][label]) in (Decimal(plain[sid][label]), Decimal("0.5"))
+    assert carried["3"]["total"] == plain["3"]["total"]
+    assert lines[-1].endswith("answer(s) credited by error carried forward")
+
+
+def test_item_analysis_report_with_plots(exam, tmp_path):
+    rows = [[sid, label, value] for sid in ("1", "2", "3") for label, value in carried_answers(sid).items()]
+    rows += [["4", label, value] for label, value in mistaken_answers("4", "sign_flipped").items()]
+    rows += [["5", label, "0"] for label in carried_answers("5")]
+    responses = write_csv(tmp_path / "responses.csv", ["id", "question", "value"], rows)
+    write(api.grade(exam, responses, tmp_path / "grades.csv", report=True))
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "| question | quantities asked | difficulty | discrimination | misconceptions diagnosed |" in report
+    assert "sign_flipped 1" in report and "![Score distribution](report/scores.svg)" in report
+    for name in ("scores.svg", "items.svg"):
+        svg = (tmp_path / "report" / name).read_text(encoding="utf-8")
+        assert svg.startswith("<?xml") and "<path" in svg
+    first = (tmp_path / "report" / "items.svg").read_bytes()
+    write(api.grade(exam, responses, tmp_path / "grades.csv", report=True))
+    assert (tmp_path / "report" / "items.svg").read_bytes() == first  # deterministic figures
+
+
+def test_point_biserial_is_the_correlation_with_the_rest_score():
+    from worksheet.assessment.itemanalysis import point_biserial
+
+    import numpy as np
+
+    item, rest = [1.0, 0.0, 1.0, 1.0, 0.0], [7.0, 3.0, 5.0, 8.0, 4.0]
+    assert point_biserial(item, rest) == pytest.approx(np.corrcoef(item, rest)[0, 1])
+    assert point_biserial([1.0, 1.0], [2.0, 3.0]) is None
+
+
+def test_questions_know_the_earlier_answers_they_depend_on():
+    from worksheet.assessment.carry_forward import depends_on
+
+    sheet = api.load_sheet(Network(layers="2-2-2", seed=9), Sheet(level="full", problems=1), None, "x")
+    (p,) = build_problems(sheet, 9)
+    deps = dict(zip(p.labels, depends_on(p)))
+    kinds = dict(zip(p.labels, (a.quantity.kind for a in p.answers)))
+    assert kinds == {"1a": "a", "1b": "a", "1c": "E", "1d": "delta", "1e": "grad_W", "1f": "W_new",
+                     "1g": "delta", "1h": "grad_W", "1i": "W_new"}
+    assert deps["1a"] == [] and deps["1f"] == ["1e"] and "1d" in deps["1e"] and deps["1i"] == ["1h"]
+    assert "1g" in deps["1h"] and "1c" not in deps["1d"]
+
+
+def test_the_catalogue_of_a_question_for_a_practice_page():
+    from worksheet.assessment.diagnosis import distinguishable
+    from worksheet.engine.misconceptions import MISCONCEPTIONS
+
+    sheet = api.load_sheet(Network(layers="2-2-2", seed=9), Sheet(level="full", problems=1), None, "x")
+    (p,) = build_problems(sheet, 9)
+    delta = [n for n, a in enumerate(p.answers) if a.quantity.kind == "delta" and a.quantity.l == 2][0]
+    entries = distinguishable(p, delta)
+    names = [e[0] for e in entries]
+    assert "no_output_derivative" in names and "stale_weights" not in names  # stale weights leave it as it is
+    right = Decimal(p.answers[delta].text)
+    for name, value, tol, message in entries:
+        assert message == MISCONCEPTIONS[name].message
+        assert abs(value - right) > tol + p.answers[delta].tolerance
+    assert distinguishable(p, 0) == []  # a forward value no mistake of the backward pass changes

@@ -384,13 +384,19 @@ def test_extreme_responses_within_range_are_marked_wrong(exam2, work, capsys, mo
 
 # ---------------------------------------------------------------- answers.csv and manifest.json, hand-edited
 
+def _set(rows, column: str, value: str):
+    """The rows with the first answer's cell in `column` (found by its header) replaced."""
+    at = rows[0].index(column)
+    return [rows[0], rows[1][:at] + [value] + rows[1][at + 1:], *rows[2:]]
+
+
 ANSWER_EDITS = {
     "header only": lambda rows: rows[:1],
-    "NaN expected": lambda rows: [rows[0], rows[1][:4] + ["NaN"] + rows[1][5:], *rows[2:]],
-    "inf tolerance": lambda rows: [rows[0], rows[1][:5] + ["inf"] + rows[1][6:], *rows[2:]],
-    "negative tolerance": lambda rows: [rows[0], rows[1][:5] + ["-1"] + rows[1][6:], *rows[2:]],
-    "huge points": lambda rows: [rows[0], rows[1][:6] + ["1e99999"], *rows[2:]],
-    "unicode digits": lambda rows: [rows[0], rows[1][:4] + ["٣"] + rows[1][5:], *rows[2:]],
+    "NaN expected": lambda rows: _set(rows, "expected", "NaN"),
+    "inf tolerance": lambda rows: _set(rows, "tolerance", "inf"),
+    "negative tolerance": lambda rows: _set(rows, "tolerance", "-1"),
+    "huge points": lambda rows: _set(rows, "points", "1e99999"),
+    "unicode digits": lambda rows: _set(rows, "expected", "٣"),
     "duplicate row": lambda rows: [*rows, rows[1]],
     "missing column": lambda rows: [r[:-1] for r in rows],
     "empty id": lambda rows: [rows[0], [""] + rows[1][1:], *rows[2:]],

@@ -378,6 +378,7 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
 
     from .assessment.examdir import variant_code, variant_seed
     from .assessment.grading import Expected
+    from .assessment.questions import quantity_name
     from .assessment.sheets import build_problems, sheet_context
     from .stages import stage
 
@@ -388,7 +389,8 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
     with stage("context"):
         ctx = sheet_context(sheet, drawn, {"code": code, "options_hash": options_hash}, student=person)
         expected = [
-            Expected(s.id, s.name, code, q["label"], Decimal(a.text), a.tolerance, p.source.points)
+            Expected(s.id, s.name, code, q["label"], Decimal(a.text), a.tolerance, p.source.points,
+                     quantity_name(p.trace.spec, a.quantity))
             for record, p in zip(ctx["problems"], drawn)
             for q, a in zip(record["questions"], p.answers)
         ]
@@ -440,21 +442,50 @@ def _names_tex(students, source: str, formats: tuple[str, ...]) -> tuple[dict[st
     return {s.id: tex_name_unicode(s.name) for s in students}, engine
 
 
-def grade(exam_dir: Path, responses: Path, out: Path | None = None) -> Documents:
-    """Each response marked within its tolerance (`worksheet grade`): grades.csv, and a summary
-    in the report."""
+def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forward: bool = False,
+          carry_fraction: float = 1.0, report: bool = False) -> Documents:
+    """Each response marked within its tolerance (`worksheet grade`): grades.csv with each wrong
+    answer's diagnosis, feedback/<id>.md per student, and a summary in the report. With
+    `carry_forward`, an answer right given the student's own earlier answers gets
+    `carry_fraction` of its points; with `report`, report.md and its SVG figures (item analysis)."""
+    from decimal import Decimal
+
+    from . import __version__
     from .assessment.grading import grade as mark
     from .assessment.grading import check_output, grades_csv, read_answers, summary
     from .assessment.manifest import load_exam
+    from .assessment.review import diagnosis_cell, feedback_md, review, student_problems
     from .assessment.roster import read_responses
 
+    if not 0 < carry_fraction <= 1:
+        raise SpecError(f"carry fraction {carry_fraction} is out of range; allowed: above 0, at most 1")
     # Input: the exam's answers and the students' responses, validated.
     manifest = load_exam(exam_dir)
     expected = read_answers(exam_dir)
     given = read_responses(responses)
     path = Path(exam_dir) / "grades.csv" if out is None else Path(out)
     check_output(path, exam_dir, responses, manifest)
-    # Marking.
+    # Marking, then each student's variant drawn again from the manifest for the review.
     grades = mark(expected, given, responses)
-    files = _encoded({path.name: grades_csv(grades)})
-    return Documents(path.parent, files, path.name, report=tuple(summary(grades)))
+    problems = student_problems(manifest, Path(exam_dir), f"worksheet {__version__}")
+    credited = {}
+    if carry_forward:
+        from .assessment.carry_forward import credit
+
+        grades, credited = credit(grades, expected, given, problems, Decimal(repr(carry_fraction)).normalize())
+    reviews = review(grades, expected, given, problems, credited)
+    # Output: grades.csv, and feedback/<id>.md (and the report) beside it.
+    title = str((manifest.get("options") or {}).get("title") or manifest.get("title") or "Exam")
+    files = {path.name: grades_csv(grades, {r.first.id: diagnosis_cell(r) for r in reviews})}
+    for r in reviews:
+        files[f"feedback/{r.first.id}.md"] = feedback_md(r, title, grades.maximum)
+    if report:
+        from .assessment.itemanalysis import report_files
+
+        files.update(report_files(grades, reviews, title))
+    diagnosed = sum(1 for r in reviews for i in r.items if i.suspect is not None)
+    lines = summary(grades)
+    lines.append(f"{diagnosed} wrong answer(s) matched a misconception; feedback in {path.parent / 'feedback'}")
+    if carry_forward:
+        lines.append(f"{len(credited)} answer(s) credited by error carried forward")
+    return Documents(path.parent, _encoded(files), path.name, report=tuple(lines))

@@ -336,14 +336,24 @@ def grade(
         help="UTF-8 CSV with columns id, question, value (blank: unanswered).")],
     out: Annotated[Optional[Path], _option("--out", metavar="FILE", dir_okay=False,
                                            help="The grades file. [default: EXAM/grades.csv]")] = None,
+    carry_forward: Annotated[bool, _option(
+        "--carry-forward",
+        help="Credit an answer that is right given the student's own earlier answers. [default: off]")] = False,
+    carry_fraction: Annotated[float, _option(
+        "--carry-fraction", metavar="F",
+        help="Share of a question's points an answer carried forward gets. [default: 1]")] = 1.0,
+    report: Annotated[bool, _option(
+        "--report",
+        help="Also write report.md: item analysis with SVG plots (needs matplotlib). [default: off]")] = False,
 ) -> None:
-    """Mark answers within tolerance: grades.csv.
+    """Mark answers within tolerance: grades.csv with a diagnosis of each wrong answer.
 
-    Prints the mean and the questions most students missed.
+    Writes a feedback file per student (feedback/ beside grades.csv) and prints the mean and the
+    questions most students missed.
     """
     from . import api
 
-    documents = api.grade(exam, responses, out)
+    documents = api.grade(exam, responses, out, carry_forward, carry_fraction, report)
     for line in documents.report:
         typer.echo(line)
     _publish(documents)

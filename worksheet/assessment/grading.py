@@ -13,7 +13,8 @@ from .spreadsheet import uncell, write_rows
 from .roster import Response
 
 ANSWERS = "answers.csv"
-ANSWER_COLUMNS = ("id", "name", "variant", "question", "expected", "tolerance", "points")
+ANSWER_COLUMNS = ("id", "name", "variant", "question", "quantity", "expected", "tolerance", "points")
+READ_COLUMNS = tuple(c for c in ANSWER_COLUMNS if c != "quantity")  # exams made before it was recorded
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,13 @@ class Expected:
     value: Decimal
     tolerance: Decimal
     points: Decimal
+    quantity: str = ""  # dE/dw5, delta_h1, w2_new
 
 
 def answers_csv(rows: list[Expected]) -> str:
     return write_rows(list(ANSWER_COLUMNS), [
-        [r.id, r.name, r.variant, r.question, _plain(r.value), _plain(r.tolerance), _plain(r.points)] for r in rows])
+        [r.id, r.name, r.variant, r.question, r.quantity, _plain(r.value), _plain(r.tolerance), _plain(r.points)]
+        for r in rows])
 
 
 def _plain(x: Decimal) -> str:
@@ -41,7 +44,8 @@ def read_answers(folder: Path) -> list[Expected]:
 
     path = Path(folder) / ANSWERS
     header, rows = read_rows(path, "answers")
-    col = columns(header, ANSWER_COLUMNS, path, "answers")
+    col = columns(header, READ_COLUMNS, path, "answers")
+    quantity = header.index("quantity") if "quantity" in header else None
     out = []
     seen: dict[tuple[str, str], int] = {}
     for line, row in rows:
@@ -56,8 +60,9 @@ def read_answers(folder: Path) -> list[Expected]:
         if key in seen:
             raise InputFileError(f"{where}: student {sid}, question {question} is already on line {seen[key]}")
         seen[key] = line
+        name = uncell(row[quantity].strip()) if quantity is not None and quantity < len(row) else ""
         out.append(Expected(sid, uncell(row[col["name"]].strip()), uncell(row[col["variant"]].strip()),
-                            question, value, tol, pts))
+                            question, value, tol, pts, name))
     if not out:
         raise InputFileError(f"answers {path}: no answers below the header; regenerate the exam")
     return out
@@ -121,12 +126,16 @@ def grade(expected: list[Expected], responses: list[Response], responses_path: P
     return Grades(questions, rows, maximum, missed, unanswered, without)
 
 
-def grades_csv(g: Grades) -> str:
+def grades_csv(g: Grades, diagnoses: dict[str, str] | None = None) -> str:
+    """One row per student; with `diagnoses` (id -> text), a last column naming the misconception
+    each wrong answer matches."""
+    extra = ["diagnosis"] if diagnoses is not None else []
     rows = []
     for first, points, total in g.students:
         cells = [_plain(points.get(q, Decimal(0))) for q in g.questions]
-        rows.append([first.id, first.name, first.variant, *cells, _plain(total), _plain(g.maximum)])
-    return write_rows(["id", "name", "variant", *g.questions, "total", "max"], rows)
+        more = [diagnoses.get(first.id, "")] if diagnoses is not None else []
+        rows.append([first.id, first.name, first.variant, *cells, _plain(total), _plain(g.maximum), *more])
+    return write_rows(["id", "name", "variant", *g.questions, "total", "max", *extra], rows)
 
 
 def summary(g: Grades) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..documents.notation import neuron, weight_number
 from ..documents.numbers import fmt, fmt_difference, fmt_given, parse_shown
 from ..engine.calculator import StepTrace, Trace
 from ..engine.intervals import Iv
@@ -261,6 +262,22 @@ def _bias(c: _Chooser, spec, l: int) -> None:
     gradient of a frozen one."""
     kind = "grad_b" if spec.bias_policy == "frozen" else "b_new"
     c.pick([Quantity(kind, l, j) for j in range(spec.layers[l])])
+
+
+def quantity_name(spec, q: Quantity) -> str:
+    """The plain name of an asked quantity, as answers.csv and the reports write it."""
+    if q.kind == "E_k":
+        return f"E{q.j + 1}"
+    if q.kind == "E":
+        return "E"
+    if q.kind == "dE_do":
+        return f"dE/do{q.j + 1}"
+    n = neuron(spec, q.l, q.j + 1).short
+    if q.kind in ("grad_W", "W_new"):
+        w = f"w{weight_number(spec, q.l, q.j + 1, q.i + 1)}"
+        return f"dE/d{w}" if q.kind == "grad_W" else f"{w}_new"
+    return {"z": f"net_{n}", "a": n, "error": f"dE/d{n}", "delta": f"delta_{n}",
+            "grad_b": f"dE/db_{n}", "b_new": f"b_{n}_new"}[q.kind]
 
 
 def labels(count: int, problem: int) -> list[str]:

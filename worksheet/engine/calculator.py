@@ -92,6 +92,49 @@ class Trace:
         return self.steps[0]
 
 
+# ---------------------------------------------------------------- the pass as a student may do it
+
+
+@dataclass(frozen=True)
+class Variation:
+    """Where the pass departs from backpropagation, one field per step a known misconception
+    does otherwise (engine/misconceptions.py names and documents them). The defaults are the
+    correct pass; stale weights are the spec's update_order="sequential"."""
+
+    loss_scale: int = 1  # E_k and dE/do multiplied: 2 where the 1/2 of the loss is forgotten
+    derivative_sign: int = 1  # -1: t - o written for o - t in dE/do (and in a combined delta)
+    output_derivative: bool = True  # False: f'(z) or the Jacobian left out of the output delta
+    hidden_derivative: bool = True  # False: f'(z) left out of the hidden deltas
+    derivative_at_activation: bool = False  # f'(a) written for f'(z): the activation for the net input
+    source_net: bool = False  # dE/dw_ji = delta_j * net_i: the net input for the source's activation
+    drop_last_path: bool = False  # a hidden neuron's sum leaves out its path through the last neuron
+    transposed: bool = False  # the paths use W(l+1)[j][k] for W(l+1)[k][j]
+    jacobian_diagonal: bool = False  # softmax differentiated element-wise: o_k(1 - o_k) alone
+    bias_as_input: bool = False  # dE/db_j = delta_j * b_j, the bias taken as its own input
+    update_sign: int = -1  # +1: w + eta g for w - eta g
+    # Values a student wrote, taken in place of the computed ones (error carried forward): pairs
+    # of a quantity (kind, l, j, i) as questions.Quantity spells it, and the value as written (a
+    # Decimal: what it may have been rounded from is half a unit of its last digit either way).
+    pins: tuple = ()
+
+
+CORRECT = Variation()
+
+
+def _pin(ops, pins: dict, kind: str, l: int, xs: list) -> list:
+    """xs, with the value a student wrote wherever `pins` holds one."""
+    if not pins:
+        return xs
+    return [ops.written(pins[(kind, l, j, 0)]) if (kind, l, j, 0) in pins else x for j, x in enumerate(xs)]
+
+
+def _pin_rows(ops, pins: dict, kind: str, l: int, rows: list) -> list:
+    if not pins:
+        return rows
+    return [[ops.written(pins[(kind, l, j, i)]) if (kind, l, j, i) in pins else x for i, x in enumerate(row)]
+            for j, row in enumerate(rows)]
+
+
 # ---------------------------------------------------------------- number backends
 
 
@@ -111,6 +154,10 @@ class Exact:
 
     def scalar(self, x):
         """A constant of the spec (the leaky slope) inside the backend's functions."""
+        return self.num(x)
+
+    def written(self, x):
+        """A value a student wrote down (a Decimal), as it was written."""
         return self.num(x)
 
     def out(self, x) -> float:
@@ -304,20 +351,22 @@ class _Forward:
     a: list
 
 
-def _forward_layer(ops, spec: NetworkSpec, l: int, W, b, a_prev) -> _Forward:
+def _forward_layer(ops, spec: NetworkSpec, l: int, W, b, a_prev, pins=None) -> _Forward:
     products = [[ops.r(w * a) for w, a in zip(row, a_prev)] for row in W]
     z = [ops.r(ops.total(p + [b[j]] if b is not None else p)) for j, p in enumerate(products)]
+    z = _pin(ops, pins, "z", l, z)
     ops.check(f"net input of layer {l}, neuron", z)
     act = get_activation(spec.activations[l - 1])
     a, e, shift, s = act.forward(ops, z, ops.scalar(spec.leaky_slope), l)
+    a = _pin(ops, pins, "a", l, a)
     ops.check(f"activation of layer {l}, neuron", a)
     return _Forward(list(a_prev), products, z, e, shift, s, a)
 
 
-def _forward(ops, spec: NetworkSpec, x, weights, biases) -> list[_Forward]:
+def _forward(ops, spec: NetworkSpec, x, weights, biases, pins=None) -> list[_Forward]:
     out, a = [], x
     for l in range(1, spec.depth + 1):
-        f = _forward_layer(ops, spec, l, weights[l - 1], biases[l - 1] if biases else None, a)
+        f = _forward_layer(ops, spec, l, weights[l - 1], biases[l - 1] if biases else None, a, pins)
         out.append(f)
         a = f.a
     return out
@@ -326,12 +375,15 @@ def _forward(ops, spec: NetworkSpec, x, weights, biases) -> list[_Forward]:
 # ---------------------------------------------------------------- loss
 
 
-def _loss(ops, spec: NetworkSpec, last: _Forward, t) -> LossTrace:
+def _loss(ops, spec: NetworkSpec, last: _Forward, t, v: Variation = CORRECT, pins=None) -> LossTrace:
     loss = get_loss(spec.loss)
     act = get_activation(spec.activations[-1])
     o, n = last.a, ops.num(len(t))
     diff = [ops.r(ti - oi) for ti, oi in zip(t, o)]
     square, log_o, log_1mo, terms = loss.terms(ops, act, last.z, o, t, diff, n)
+    if v.loss_scale != 1:
+        terms = [ops.r(term * v.loss_scale) for term in terms]
+    terms = _pin(ops, pins, "E_k", 0, terms)
     if ops.checked:
         for k, term in enumerate(terms, start=1):
             if ops.rounds and isinstance(term, float) and math.isinf(term):
@@ -341,13 +393,16 @@ def _loss(ops, spec: NetworkSpec, last: _Forward, t) -> LossTrace:
                     f"{spec.loss} takes ln 0; use --rounding exact or a higher --precision"
                 )
         _finite("loss term E", terms)
-    total = ops.r(ops.total(terms))
+    total = _pin(ops, pins, "E", 0, [ops.r(ops.total(terms))])[0]
     if ops.checked and isinstance(total, float) and not math.isfinite(total):  # finite terms can overflow their sum
         raise NumericError(
             "the total loss is infinite: the values are too large to represent in double precision; "
             "use smaller inputs or weights"
         )
     dE_do = [ops.r(loss.derivative(ops, oi, ti, n)) for oi, ti in zip(o, t)]
+    if v.loss_scale * v.derivative_sign != 1:
+        dE_do = [ops.r(d * (v.loss_scale * v.derivative_sign)) for d in dE_do]
+    dE_do = _pin(ops, pins, "dE_do", spec.depth, dE_do)
     if ops.checked:
         for k, d in enumerate(dE_do, start=1):
             if isinstance(d, float) and not math.isfinite(d):
@@ -372,18 +427,23 @@ def _loss(ops, spec: NetworkSpec, last: _Forward, t) -> LossTrace:
 # ---------------------------------------------------------------- backward pass
 
 
-def _output_delta(ops, spec: NetworkSpec, last: _Forward, dE_do, t, n):
+def _output_delta(ops, spec: NetworkSpec, last: _Forward, dE_do, t, n, v: Variation = CORRECT):
     """delta_k = dE/dz_k at the output, and f'(z) or the Jacobian it used."""
     act = get_activation(spec.activations[-1])
     loss = get_loss(spec.loss)
     o = last.a
     derivative = jacobian = delta_terms = None
     if act.elementwise:
-        derivative = _derivatives(ops, spec, act, last)
+        derivative = _derivatives(ops, spec, act, last, v, spec.depth)
     else:
         jacobian = act.jacobian(ops, o)
-    if act.name in loss.combined_delta:  # the activation's derivative cancels: a stable form
-        delta = [ops.r(d) for d in loss.combined(ops, o, t, n)]
+    if not v.output_derivative:
+        delta = list(dE_do)
+    elif jacobian is not None and v.jacobian_diagonal:
+        delta = [ops.r(dE_do[k] * jacobian[k][k]) for k in range(len(o))]
+    elif act.name in loss.combined_delta:  # the activation's derivative cancels: a stable form
+        scale = v.loss_scale * v.derivative_sign
+        delta = [ops.r(d if scale == 1 else d * scale) for d in loss.combined(ops, o, t, n)]
     elif jacobian is not None:
         delta_terms = [[ops.r(dE_do[k] * jacobian[k][j]) for k in range(len(o))] for j in range(len(o))]
         delta = [ops.r(ops.total(row)) for row in delta_terms]
@@ -392,18 +452,24 @@ def _output_delta(ops, spec: NetworkSpec, last: _Forward, dE_do, t, n):
     return delta, derivative, jacobian, delta_terms
 
 
-def _derivatives(ops, spec: NetworkSpec, act, f: _Forward) -> list:
+def _derivatives(ops, spec: NetworkSpec, act, f: _Forward, v: Variation = CORRECT, l: int = 0) -> list:
     slope = ops.scalar(spec.leaky_slope)
+    if v.derivative_at_activation:  # f'(a) = f'(z) evaluated at z = a, from f(a)
+        fa = act.forward(ops, list(f.a), slope, l)[0]
+        return [ops.r(act.written_derivative(ops, a, b, slope)) for a, b in zip(f.a, fa)]
     return [ops.r(act.written_derivative(ops, z, a, slope)) for z, a in zip(f.z, f.a)]
 
 
-def step(ops, spec: NetworkSpec, index: int, x, t, weights, biases, after: bool = True):
+def step(ops, spec: NetworkSpec, index: int, x, t, weights, biases, after: bool = True,
+         v: Variation = CORRECT):
     """One gradient-descent step in the backend `ops`: its record, and the new weights and
-    biases. Without `after`, the forward pass with the new parameters is left out."""
+    biases. Without `after`, the forward pass with the new parameters is left out; `v` is the
+    pass as a misconception does it."""
     lr = ops.num(spec.lr)
     n = ops.num(len(t))
-    fwd = _forward(ops, spec, x, weights, biases)
-    loss = _loss(ops, spec, fwd[-1], t)
+    pins = dict(v.pins)
+    fwd = _forward(ops, spec, x, weights, biases, pins)
+    loss = _loss(ops, spec, fwd[-1], t, v, pins)
     # The rounded dE/do as the trace holds it: carried decimals come back through their doubles.
     dE_do = [ops.num(d) for d in loss.dE_do]
 
@@ -418,28 +484,37 @@ def step(ops, spec: NetworkSpec, index: int, x, t, weights, biases, after: bool 
         b = biases[l - 1] if biases else None
         paths = delta_terms = jacobian = derivative = None
         if l == L:
-            delta, derivative, jacobian, delta_terms = _output_delta(ops, spec, f, dE_do, t, n)
+            delta, derivative, jacobian, delta_terms = _output_delta(ops, spec, f, dE_do, t, n, v)
+            delta = _pin(ops, pins, "delta", l, delta)
             error = dE_do
         else:
             # Sequential order is the classic mistake: the paths use W(l+1) already updated.
             W_next_used = new_W[l] if spec.update_order == "sequential" else weights[l]
             paths = [
-                [ops.r(delta_next[k] * W_next_used[k][j]) for k in range(len(delta_next))]
+                [ops.r(delta_next[k] * (W_next_used[j][k] if v.transposed else W_next_used[k][j]))
+                 for k in range(len(delta_next))]
                 for j in range(len(f.z))
             ]
-            error = [ops.r(ops.total(p)) for p in paths]
-            derivative = _derivatives(ops, spec, get_activation(spec.activations[l - 1]), f)
-            delta = [ops.r(e * d) for e, d in zip(error, derivative)]
+            kept = len(delta_next) - 1 if v.drop_last_path else len(delta_next)
+            error = _pin(ops, pins, "error", l, [ops.r(ops.total(p[:kept])) for p in paths])
+            derivative = _derivatives(ops, spec, get_activation(spec.activations[l - 1]), f, v, l)
+            delta = [ops.r(e * d) for e, d in zip(error, derivative)] if v.hidden_derivative else list(error)
+            delta = _pin(ops, pins, "delta", l, delta)
         ops.check(f"delta of layer {l}, neuron", delta)
-        grad_W = [[ops.r(d * a) for a in f.a_prev] for d in delta]
+        source = fwd[l - 2].z if v.source_net and l > 1 else f.a_prev
+        grad_W = _pin_rows(ops, pins, "grad_W", l, [[ops.r(d * a) for a in source] for d in delta])
         step_W = [[ops.r(lr * g) for g in row] for row in grad_W]
         # w - eta*g is exact in carried decimals: no rounding, so a small update is not lost.
-        W_new = [[ops.stored(w - s) for w, s in zip(wr, sr)] for wr, sr in zip(W, step_W)]
+        W_new = _pin_rows(ops, pins, "W_new", l,
+                          [[ops.stored(_update(w, s, v)) for w, s in zip(wr, sr)] for wr, sr in zip(W, step_W)])
         grad_b = step_b = b_new = None
         if b is not None:
-            grad_b = list(delta)
+            grad_b = [ops.r(d * bi) for d, bi in zip(delta, b)] if v.bias_as_input else list(delta)
+            grad_b = _pin(ops, pins, "grad_b", l, grad_b)
             step_b = [ops.r(lr * g) for g in grad_b]
-            b_new = list(b) if spec.bias_policy == "frozen" else [ops.stored(bi - s) for bi, s in zip(b, step_b)]
+            b_new = (list(b) if spec.bias_policy == "frozen"
+                     else [ops.stored(_update(bi, s, v)) for bi, s in zip(b, step_b)])
+            b_new = _pin(ops, pins, "b_new", l, b_new)
         new_W[l - 1], new_b[l - 1] = W_new, b_new
         records[l - 1] = LayerTrace(
             l=l,
@@ -473,7 +548,7 @@ def step(ops, spec: NetworkSpec, index: int, x, t, weights, biases, after: bool 
     if after:
         fwd_after = _forward(ops, spec, x, new_W, new_biases)
         output_after = _vector(ops, fwd_after[-1].a)
-        loss_after = _loss(ops, spec, fwd_after[-1], t).total
+        loss_after = _loss(ops, spec, fwd_after[-1], t, v).total
     record = StepTrace(
         index=index,
         input=_vector(ops, x),
@@ -485,6 +560,11 @@ def step(ops, spec: NetworkSpec, index: int, x, t, weights, biases, after: bool 
     return record, new_W, new_biases
 
 
+def _update(w, s, v: Variation):
+    """w - eta*g, or w + eta*g where the misconception adds the step."""
+    return w + s if v.update_sign > 0 else w - s
+
+
 def given(ops, values: Values):
     """The given numbers in the backend: input, target, weights, biases."""
     x = [ops.num(v) for v in values.input]
@@ -494,13 +574,14 @@ def given(ops, values: Values):
     return x, t, weights, biases
 
 
-def calculate(spec: NetworkSpec, values: Values) -> Trace:
-    """Every quantity of `spec.steps` gradient-descent steps on one sample."""
+def calculate(spec: NetworkSpec, values: Values, v: Variation = CORRECT) -> Trace:
+    """Every quantity of `spec.steps` gradient-descent steps on one sample (as the
+    misconception `v` computes them, where given)."""
     ops = Carried(spec.precision) if spec.rounding == "carried" else Exact(spec.precision)
     x, t, weights, biases = given(ops, values)
     steps = []
     for s in range(1, spec.steps + 1):
-        record, weights, biases = step(ops, spec, s, x, t, weights, biases)
+        record, weights, biases = step(ops, spec, s, x, t, weights, biases, v=v)
         steps.append(record)
     trace = Trace(spec=spec, values=values, steps=tuple(steps))
     check_finite(trace)

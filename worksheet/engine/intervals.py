@@ -160,6 +160,12 @@ class Intervals:
     def num(self, x) -> Iv:
         return _iv(x)
 
+    def written(self, x: Decimal) -> Iv:
+        """A value a student wrote down: what they rounded to it, or kept, lies within half a
+        unit of its last digit."""
+        half = Decimal(1).scaleb(x.as_tuple().exponent) / 2
+        return Iv(x - half, x + half)
+
     def scalar(self, x) -> Decimal:
         return to_decimal(x)
 
@@ -248,7 +254,7 @@ class Intervals:
         """Nothing to check: an interval that reaches no finite value raises where it arises."""
 
 
-def ranges(trace: Trace) -> StepTrace:
+def ranges(trace: Trace, v: calculator.Variation = calculator.CORRECT) -> StepTrace:
     """The interval of every quantity of the first step, at the trace's display precision.
 
     The operations and the points where a value is written down (and may be rounded) are the
@@ -258,5 +264,5 @@ def ranges(trace: Trace) -> StepTrace:
     with localcontext() as ctx:
         ctx.prec = _PREC
         x, t, weights, biases = calculator.given(ops, trace.values)
-        record, _, _ = calculator.step(ops, trace.spec, 1, x, t, weights, biases, after=False)
+        record, _, _ = calculator.step(ops, trace.spec, 1, x, t, weights, biases, after=False, v=v)
         return record

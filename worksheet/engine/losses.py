@@ -41,7 +41,7 @@ class Loss:
     combined: Callable | None = None
     derivative_asked: bool = False  # a sheet asks dE/do_k on its own: one line of arithmetic
     term_form: str = "squared"
-    halved: bool = False
+    halved: bool = False  # E_k carries a factor 1/2 that makes dE/do_k = o_k - t_k
 
 
 def _sympy():
