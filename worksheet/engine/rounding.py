@@ -126,7 +126,10 @@ def pair_rounder(precision: int):
 
 def round_decimal_places(x: float | Decimal, places: int) -> Decimal:
     """Round half away from zero to a fixed number of decimal places."""
-    return _quantize(x if x.__class__ is Decimal else to_decimal(x), places)
+    d = x if x.__class__ is Decimal else to_decimal(x)
+    if 0 <= places < len(_UNITS) and d and d.adjusted() + places + 2 <= _WIDE.prec:
+        return _WIDE.quantize(d, _UNITS[places])  # _quantize's common case without its call
+    return _quantize(d, places)
 
 
 def round_value(x: float | Decimal, precision: int) -> float:
