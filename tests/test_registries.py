@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from decimal import Decimal, localcontext
 from pathlib import Path
 
@@ -18,10 +19,14 @@ from worksheet.engine.spec import build_spec
 from worksheet.engine.sampling import draw_problem
 
 PACKAGE = Path(__file__).resolve().parent.parent / "worksheet"
+TEMPLATES = PACKAGE.parent / "templates"
 REGISTRIES = {"engine/activations.py", "engine/losses.py"}
-# Modules that still branch on a name and are being moved onto the registries' attributes.
-NOT_YET_ON_THE_REGISTRIES = {"documents/context.py", "assessment/sheets.py"}
 NAMES = set(ACTIVATIONS) | set(LOSSES)
+_QUOTED_NAME = r"""['"](%s)['"]""" % "|".join(sorted(NAMES, key=len, reverse=True))
+# A quoted name after == or !=, inside the tuple or list after `in`, or before a comparison.
+TEMPLATE_COMPARISON = re.compile(
+    rf"(?:==|!=|\bin\s*[(\[][^)\]]*?)\s*{_QUOTED_NAME}|{_QUOTED_NAME}\s*(?:==|!=|\bin\b|\bnot\s+in\b)"
+)
 
 
 def _names_in(node: ast.AST) -> list[str]:
@@ -48,11 +53,36 @@ def test_the_scan_finds_a_branch_on_a_name():
     assert name_branches(source) == [(1, "sigmoid"), (3, "half_sse"), (3, "mse")]
 
 
+def template_name_branches(source: str) -> list[tuple[int, str]]:
+    """(line, name) of every Jinja comparison against an activation or loss name in quotes."""
+    return [
+        (source.count("\n", 0, m.start()) + 1, m.group(1) or m.group(2))
+        for m in TEMPLATE_COMPARISON.finditer(source)
+    ]
+
+
+def test_the_template_scan_finds_a_branch_on_a_name():
+    source = (
+        "((* if a.name == 'sigmoid' *))\n((* elif a.name in ('relu', 'leaky_relu') *))\n"
+        "((( 'x' if \"bce\" != loss.name ))) ((* if 'tanh' in acts *))\n"
+        "((* if s.kind == 'exp_reciprocal' *)) the sigmoid in 'softmax' (( d.code('mse') ))\n"
+    )
+    assert template_name_branches(source) == [(1, "sigmoid"), (2, "relu"), (3, "bce"), (3, "tanh")]
+
+
+def test_no_template_branches_on_an_activation_or_loss_name():
+    offenders = []
+    for path in sorted(TEMPLATES.rglob("*.j2")):
+        template = path.relative_to(TEMPLATES).as_posix()
+        offenders += [f"{template}:{line} {name}" for line, name in template_name_branches(path.read_text("utf-8"))]
+    assert offenders == [], "templates branch on registry names: " + ", ".join(offenders)
+
+
 def test_no_module_branches_on_an_activation_or_loss_name():
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
         module = path.relative_to(PACKAGE).as_posix()
-        if module in REGISTRIES or module in NOT_YET_ON_THE_REGISTRIES:
+        if module in REGISTRIES:
             continue
         offenders += [f"{module}:{line} {name}" for line, name in name_branches(path.read_text("utf-8"))]
     assert not offenders, "branches on registry names outside the registries: " + ", ".join(offenders)
@@ -119,6 +149,54 @@ def test_derivative_from_says_what_the_derivative_is_written_from():
         else:
             assert act.derivative_from in ("input", "jacobian")
             assert (act.derivative_from == "jacobian") == (not act.elementwise)
+
+
+def test_hand_value_names_the_form_of_the_definition():
+    x, alpha = sp.symbols("x alpha", real=True)
+    forms = {
+        "exp_reciprocal": 1 / (1 + sp.exp(-x)),
+        "clamp": sp.Piecewise((x, x > 0), (0, True)),
+        "slope_below_zero": sp.Piecewise((x, x > 0), (alpha * x, True)),
+        "identity": x,
+    }
+    for name, act in ACTIVATIONS.items():
+        if not act.elementwise:
+            assert act.hand_value == "normalised_exp"
+            zs = sp.symbols("z1:4", real=True)
+            for z, o in zip(zs, act.sympy_value(list(zs), alpha)):
+                assert sp.simplify(o - sp.exp(z) / sum(sp.exp(y) for y in zs)) == 0
+        elif act.hand_value == "key":  # a function a calculator has a key for
+            assert isinstance(act.sympy_value(x, alpha), sp.Function)
+        else:
+            assert sp.simplify(act.sympy_value(x, alpha) - forms[act.hand_value]) == 0, name
+
+
+def test_uses_slope_and_derivative_bound_follow_from_the_definition():
+    x, alpha = sp.symbols("x alpha", real=True)
+    for name, act in ACTIVATIONS.items():
+        if not act.elementwise:
+            assert act.derivative_bound is None and not act.uses_slope
+            continue
+        f = act.sympy_value(x, alpha)
+        assert act.uses_slope == (alpha in f.free_symbols), name
+        df = sp.diff(f, x).subs(alpha, sp.Rational(1, 10))
+        # the supremum over a grid that includes the turning points and both far ends
+        grid = [sp.Rational(k, 4) for k in range(-80, 81)]
+        top = max(float(sp.N(df.subs(x, z), 30)) for z in grid if not (z == 0 and act.kink_at_zero))
+        assert top == pytest.approx(float(act.derivative_bound), abs=1e-12), name
+
+
+@pytest.mark.parametrize("loss_name", sorted(LOSSES))
+def test_term_form_is_the_shape_of_the_definition(loss_name):
+    loss = LOSSES[loss_name]
+    o, t, n = sp.symbols("o t n", positive=True)
+    forms = {
+        "squared": (t - o) ** 2 * (sp.Rational(1, 2) if loss.halved else 1 / n),
+        "binary_log": -(t * sp.log(o) + (1 - t) * sp.log(1 - o)) / n,
+        "log": -t * sp.log(o),
+    }
+    assert sp.simplify(loss.sympy_term(o, t, n) - forms[loss.term_form]) == 0
+    assert not loss.halved or loss.term_form == "squared"
 
 
 @pytest.mark.parametrize("loss_name", sorted(name for name, loss in LOSSES.items() if loss.combined_delta))

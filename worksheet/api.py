@@ -420,7 +420,7 @@ def _recorded_moodle_style(manifest: Path) -> str | None:
 def _names_tex(students, source: str, formats: tuple[str, ...]) -> tuple[dict[str, str], str]:
     """Each name as LaTeX text, and the TeX engine of the sheets (publish.pdf.engine_for):
     pdflatex when every name can be set with T1 fonts, else lualatex with every name as written."""
-    from .assessment.sheets import tex_name, tex_name_unicode
+    from .documents.texescape import tex_name, tex_name_unicode
     from .publish.pdf import engine_for
 
     latin = {}

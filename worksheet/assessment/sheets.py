@@ -95,84 +95,6 @@ def md_text(text: str) -> str:
     return "".join("\\" + ch if ch in _MD_ESCAPE else ch for ch in text)
 
 
-# ---------------------------------------------------------------- names in LaTeX
-
-# Latin letters beyond Latin Extended-A that LaTeX's utf8 input sets up for T1 fonts (t1enc.dfu
-# of TeX Live 2022): Romanian s and t with comma below, the Croatian digraphs, Vietnamese-free
-# Latin Extended-B and a few letters with dot below. Names pass them to inputenc as they are.
-_T1_EXTRA_LETTERS = frozenset(
-    chr(c) for c in (
-        *range(0x1C4, 0x1D5), 0x1E2, 0x1E3, *range(0x1E6, 0x1EC), 0x1F0, 0x1F4, 0x1F5,
-        *range(0x218, 0x21C), 0x232, 0x233, 0x237, 0x1E02, 0x1E03, 0x1E0D, 0x1E1E, 0x1E1F, 0x1E20, 0x1E21,
-        0x1E25, 0x1E30, 0x1E31, 0x1E37, 0x1E43, 0x1E45, 0x1E47, 0x1E5B, 0x1E63, 0x1E6D, 0x1E8E, 0x1E8F,
-        0x1E90, 0x1E91, 0x1E9E, 0x1EF2, 0x1EF3,
-    )
-)
-
-
-def tex_name(name: str) -> str:
-    """A person's name for LaTeX text, printed literally: the `tex` filter's escapes, Latin
-    letters only (its Greek-letter-as-math mapping suits symbols, not names). Raises ValueError
-    with the first character pdflatex with T1 fonts cannot set."""
-    import unicodedata
-
-    from ..errors import RenderError
-    from ..documents.render import tex_escape
-
-    name = unicodedata.normalize("NFC", name)
-    for ch in name:
-        if ch.isalpha() and ord(ch) >= 0x80 and not unicodedata.name(ch, "").startswith("LATIN"):
-            raise ValueError(ch)
-    out, run = [], []
-    for ch in [*name, None]:
-        if ch is not None and ch not in _T1_EXTRA_LETTERS:
-            run.append(ch)
-            continue
-        if run:  # escaped a run at a time, so that the filter sees ligature pairs such as --
-            text = "".join(run)
-            try:
-                out.append(tex_escape(text))
-            except RenderError:
-                raise ValueError(next(c for c in text if _refused(c))) from None
-            run = []
-        if ch is not None:
-            out.append(ch)
-    return "".join(out)
-
-
-def tex_name_unicode(name: str) -> str:
-    """A person's name for the lualatex variant of sheets.tex.j2, in any script: every character
-    as it is, in the \\namefont group (Latin Modern with fallback fonts), with the TeX specials
-    escaped and ligature pairs broken as the `tex` filter does."""
-    import unicodedata
-
-    from ..documents.render import _LIGATURE_PAIRS, _TEX_SPECIAL
-
-    name = unicodedata.normalize("NFC", name)
-    out = []
-    for n, ch in enumerate(name):
-        if ch in _TEX_SPECIAL:
-            out.append(_TEX_SPECIAL[ch])
-        elif ch in "\t\n\r\f\v":
-            out.append(" ")
-        else:
-            out.append(ch)
-            if name[n:n + 2] in _LIGATURE_PAIRS:
-                out.append("{}")
-    return "{\\namefont " + "".join(out) + "}"
-
-
-def _refused(ch: str) -> bool:
-    from ..errors import RenderError
-    from ..documents.render import tex_escape
-
-    try:
-        tex_escape(ch)
-    except RenderError:
-        return True
-    return False
-
-
 # ---------------------------------------------------------------- the records
 
 
@@ -288,7 +210,7 @@ def _data(trace: Trace, F: Formatter) -> dict[str, Any]:
         "bias": spec.bias,
         "bias_frozen": spec.bias and spec.bias_policy == "frozen",
         "lr": fmt_given(spec.lr, 1),
-        "leaky_slope": fmt_given(spec.leaky_slope) if "leaky_relu" in spec.activations else None,
+        "leaky_slope": fmt_given(spec.leaky_slope) if any(get_activation(name).uses_slope for name in spec.activations) else None,
         "sequential": spec.update_order == "sequential",
         "steps": spec.steps,
         "inputs": [{"sym": n.value, "label": n.label, "value": F.g(x)} for n, x in zip(neurons[0], values.input)],
@@ -405,11 +327,12 @@ def _dE_line(spec, F: Formatter, lt, k: int, o_n) -> str:
     o, t, dE = F.v(lt.output[k]), F.g(lt.target[k]), F.v(lt.dE_do[k])
     n = len(lt.target)
     tk = f"t_{{{k + 1}}}"
-    if spec.loss == "half_sse":
+    loss = get_loss(spec.loss)
+    if loss.halved:
         return rf"{sym} = {o_n.value} - {tk} = {o} - {operand(t)} = {dE}"
-    if spec.loss == "mse":
+    if loss.term_form == "squared":
         return rf"{sym} = \frac{{2}}{{{n}}}({o_n.value} - {tk}) = \frac{{2}}{{{n}}}({o} - {operand(t)}) = {dE}"
-    if spec.loss == "bce":
+    if loss.term_form == "binary_log":
         return (rf"{sym} = \frac{{1}}{{{n}}} \cdot \frac{{{o_n.value} - {tk}}}{{{o_n.value}(1 - {o_n.value})}} = "
                 rf"\frac{{1}}{{{n}}} \cdot \frac{{{o} - {operand(t)}}}{{{o} \times (1 - {o})}} = {dE}")
     return rf"{sym} = -\frac{{{tk}}}{{{o_n.value}}} = -\frac{{{t}}}{{{o}}} = {dE}"
@@ -434,11 +357,11 @@ def _error_line(spec, F: Formatter, step, layer, j: int, n_j) -> str:
 
 def _loss_term(spec, k: int, o_sym: str, o: str, t: str, n: int) -> str:
     """E_k with its formula and the substituted numbers (without the result)."""
-    if spec.loss == "half_sse":
-        return rf"E_{{{k}}} = \frac{{1}}{{2}}(t_{{{k}}} - {o_sym})^2 = \frac{{1}}{{2}}({t} - {o})^2"
-    if spec.loss == "mse":
-        return rf"E_{{{k}}} = \frac{{1}}{{{n}}}(t_{{{k}}} - {o_sym})^2 = \frac{{1}}{{{n}}}({t} - {o})^2"
-    if spec.loss == "bce":
+    loss = get_loss(spec.loss)
+    if loss.term_form == "squared":
+        scale = "2" if loss.halved else n
+        return rf"E_{{{k}}} = \frac{{1}}{{{scale}}}(t_{{{k}}} - {o_sym})^2 = \frac{{1}}{{{scale}}}({t} - {o})^2"
+    if loss.term_form == "binary_log":
         one_minus_t = fmt_given(1 - Decimal(t))
         return (rf"E_{{{k}}} = -\frac{{1}}{{{n}}}"
                 rf"\left[t_{{{k}}} \ln {o_sym} + (1 - t_{{{k}}}) \ln(1 - {o_sym})\right] = "
@@ -447,23 +370,23 @@ def _loss_term(spec, k: int, o_sym: str, o: str, t: str, n: int) -> str:
 
 
 def _activation_line(spec, F: Formatter, layer, j: int, n_j) -> str:
-    name = layer.activation
+    hand = get_activation(layer.activation).hand_value
     z, a = F.v(layer.z[j]), F.v(layer.a[j])
     head = f"{n_j.value} = "
-    if name == "sigmoid":
+    if hand == "exp_reciprocal":
         if layer.exp_terms[j] is None:
             return rf"{head}\sigma({n_j.net}) = \sigma({z}) = {a}"
         e = F.v(layer.exp_terms[j])
         return (rf"{head}\sigma({n_j.net}) = \frac{{1}}{{1 + e^{{{_exponent(z)}}}}} = "
                 rf"\frac{{1}}{{1 + {e}}} = {a}")
-    if name == "tanh":
+    if hand == "key":
         return rf"{head}\tanh({n_j.net}) = \tanh({z}) = {a}"
-    if name == "relu":
+    if hand == "clamp":
         return rf"{head}\max(0, {n_j.net}) = \max(0, {z}) = {a}"
-    if name == "leaky_relu":
+    if hand == "slope_below_zero":
         alpha = fmt_given(spec.leaky_slope)
         return rf"{head}\max(\alpha {n_j.net}, {n_j.net}) = \max({alpha} \times {operand(z)}, {z}) = {a}"
-    if name == "linear":
+    if hand == "identity":
         return rf"{head}{n_j.net} = {a}"
     exps = [F.v(e) for e in layer.exp_terms]
     denominator = " + ".join(exps)
@@ -496,15 +419,16 @@ def _delta_lines(spec, F: Formatter, step, layer, j: int, n_j, sym: str) -> list
     lt = step.loss
     o, t = F.v(lt.output[j]), F.g(lt.target[j])
     n = len(lt.target)
-    if spec.loss == "cross_entropy":
+    loss = get_loss(spec.loss)
+    if layer.activation in loss.combined_delta and loss.term_form == "log":
         return [rf"{sym} = {n_j.value} - t_{{{j + 1}}} = {o} - {operand(t)} = {d}"]
-    if spec.loss == "bce" and layer.activation == "sigmoid":
+    if layer.activation in loss.combined_delta:
         return [rf"{sym} = \frac{{1}}{{{n}}}({n_j.value} - t_{{{j + 1}}}) = "
                 rf"\frac{{1}}{{{n}}}({o} - {operand(t)}) = {d}"]
     dE_sym = rf"\frac{{\partial E_{{total}}}}{{\partial {n_j.value}}}"
     dE = F.v(lt.dE_do[j])
     lines = [_dE_line(spec, F, lt, j, n_j)]
-    if layer.activation == "softmax":
+    if not get_activation(layer.activation).elementwise:
         terms = [F.o(x) for x in layer.delta_terms[j]]
         return [*(_dE_line(spec, F, lt, k, neuron(spec, L, k + 1)) for k in range(n)),
                 rf"{sym} = \sum_k \frac{{\partial E_{{total}}}}{{\partial o_k}} "

@@ -83,7 +83,7 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
         "loss": {
             "name": spec.loss, "title": loss.title, "total_latex": loss.total_latex,
             "term_latex": loss.term_latex, "derivative_latex": loss.derivative_latex,
-            "sympy": loss_latex(spec.loss),
+            "sympy": loss_latex(spec.loss), "term_form": loss.term_form, "halved": loss.halved,
         },
         # With one weight layer there is no hidden delta for the update order to change.
         "sequential": spec.update_order == "sequential" and spec.depth > 1,
@@ -94,7 +94,8 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
             {
                 "name": a, "title": get_activation(a).title, "symbol": get_activation(a).symbol,
                 "simple": get_activation(a).derivative_latex, "sympy": activation_latex(a),
-                "elementwise": get_activation(a).elementwise,
+                "elementwise": get_activation(a).elementwise, "hand_value": get_activation(a).hand_value,
+                "derivative_from": get_activation(a).derivative_from, "kink_at_zero": get_activation(a).kink_at_zero,
                 "inline": (
                     get_activation(a).inline_value or activation_latex(a)[0],
                     get_activation(a).inline_derivative or activation_latex(a)[1],
@@ -136,7 +137,7 @@ def _options_line(spec) -> str:
              f"loss {spec.loss}", f"bias {'on (' + spec.bias_policy + ')' if spec.bias else 'off'}",
              f"learning rate {fmt_given(spec.lr, 1)}", f"update order {spec.update_order}",
              f"rounding {spec.rounding}", f"precision {spec.precision}"]
-    if "leaky_relu" in spec.activations:
+    if any(get_activation(name).uses_slope for name in spec.activations):
         parts.append(f"leaky slope {fmt_given(spec.leaky_slope, 2)}")
     if spec.steps > 1:
         parts.append(f"steps {spec.steps}")
@@ -229,34 +230,31 @@ def _forward_layer(spec, F, layer: LayerTrace, neurons) -> dict[str, Any]:
     return {
         "l": l, "name": layer_name(spec, l), "output": l == spec.depth,
         "activation": layer.activation, "act_title": act.title, "act_symbol": act.symbol,
+        "hand_value": act.hand_value,
         "neurons": out,
-        "softmax": _softmax_steps(F, layer, neurons) if layer.activation == "softmax" else None,
+        "softmax": None if act.elementwise else _softmax_steps(F, layer, neurons),
     }
 
 
 def _activation_steps(spec, F, layer: LayerTrace, j: int) -> dict[str, Any]:
     """The hand steps from z to a for one neuron of an element-wise activation."""
-    name = layer.activation
+    act = get_activation(layer.activation)
     z, a = F.v(layer.z[j]), F.v(layer.a[j])
-    if name == "sigmoid":
+    if act.hand_value == "exp_reciprocal":
         e = layer.exp_terms[j]
         if e is None:
-            return {"kind": "sigmoid_direct", "z": z, "a": a}
+            return {"kind": "exp_overflow", "z": z, "a": a}
         es = F.v(e)
         d = F.v(1 + e) if F.exact else F.v(1 + float(parse_shown(F.v(e))))
-        return {"kind": "sigmoid", "z": z, "neg_z": F.v(-layer.z[j]), "e": es, "d": d, "a": a,
+        return {"kind": act.hand_value, "z": z, "neg_z": F.v(-layer.z[j]), "e": es, "d": d, "a": a,
                 "fn_d": F.note("add", ["1", es], d), "fn_a": F.note("div", ["1", d], a)}
-    if name == "softmax":
-        return {"kind": "softmax", "z": z, "a": a}
-    if name == "relu":
-        return {"kind": "relu", "z": z, "a": a, "active": layer.z[j] > 0}
-    if name == "leaky_relu":
-        return {"kind": "leaky_relu", "z": z, "a": a, "active": layer.z[j] > 0,
-                "slope": fmt_given(spec.leaky_slope), "fn": "" if layer.z[j] > 0 else
-                F.note("mul", [fmt_given(spec.leaky_slope), z], a)}
-    if name == "tanh":
-        return {"kind": "tanh", "z": z, "a": a}
-    return {"kind": "linear", "z": z, "a": a}
+    step = {"kind": act.hand_value, "z": z, "a": a}
+    if act.kink_at_zero:
+        step["active"] = layer.z[j] > 0
+    if act.uses_slope:
+        step.update(slope=fmt_given(spec.leaky_slope), fn="" if layer.z[j] > 0 else
+                    F.note("mul", [fmt_given(spec.leaky_slope), z], a))
+    return step
 
 
 def _softmax_steps(F, layer: LayerTrace, neurons) -> dict[str, Any]:
@@ -288,7 +286,7 @@ def _loss_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
         if lt.square is not None:
             sq = F.v(lt.square[k])
             row.update(square=sq, fn_sq=F.note("mul", [diff, diff], sq))
-            if spec.loss == "half_sse":
+            if get_loss(spec.loss).halved:
                 row["fn_term"] = F.note("mul", ["0.5", sq], row["term"])
             else:
                 row["fn_term"] = F.note("div", [sq, str(n)], row["term"])
@@ -320,7 +318,8 @@ def _output_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
     L = spec.depth
     layer = step.layers[-1]
     lt = step.loss
-    softmax = layer.activation == "softmax"
+    loss = get_loss(spec.loss)
+    softmax = not get_activation(layer.activation).elementwise
     n_out = len(layer.delta)
     deltas = []
     for k in range(n_out):
@@ -329,11 +328,11 @@ def _output_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
         d = F.v(layer.delta[k])
         rec = {"k": k + 1, "n": _neuron_record(neurons[L][k]), "o": o, "t": t, "dE": dE,
                "dE_o": operand(dE), "delta": d, "delta_o": operand(d), "fn_dE": ""}
-        if spec.loss == "half_sse":
+        if loss.halved:
             rec["fn_dE"] = F.note("sub", [o, t], dE)
         if layer.derivative is not None:
             der = F.v(layer.derivative[k])
-            rec.update(der=der, fn_delta=F.note("mul", [dE, der], d) if spec.loss != "bce" else "")
+            rec.update(der=der, fn_delta=F.note("mul", [dE, der], d) if loss.term_form != "binary_log" else "")
             rec["der_calc"] = _derivative_calc(F, layer, k, neurons[L][k].value)
         rec["direction"] = "above" if lt.output[k] > lt.target[k] else "below" if lt.output[k] < lt.target[k] else "equal to"
         deltas.append(rec)
@@ -359,8 +358,7 @@ def _output_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
             "positive_delta": layer.delta[k] > 0,
         })
     return {
-        "l": L, "softmax": softmax, "combined": spec.loss == "cross_entropy" or
-        (spec.loss == "bce" and layer.activation == "sigmoid"),
+        "l": L, "softmax": softmax, "combined": layer.activation in loss.combined_delta,
         "activation": layer.activation, "act": get_activation(layer.activation).title,
         "symbol": get_activation(layer.activation).symbol,
         "deltas": deltas, "weights": weights, "first": first, "rest": weights[1:], "biases": biases,
@@ -428,6 +426,7 @@ def _bias_grads(spec, F, layer: LayerTrace, neurons) -> list[dict[str, Any]] | N
 
 def _hidden_section(spec, F, step: StepTrace, l: int, neurons) -> dict[str, Any]:
     layer = step.layers[l - 1]
+    act = get_activation(layer.activation)
     nxt = step.layers[l]
     out_neurons = []
     for j in range(len(layer.z)):
@@ -446,8 +445,8 @@ def _hidden_section(spec, F, step: StepTrace, l: int, neurons) -> dict[str, Any]
         d = F.v(layer.delta[j])
         signs = {p["positive"] for p in paths if parse_shown(p["p"]) != 0}
         z = layer.z[j]
-        dead = layer.activation == "relu" and z <= 0
-        saturated = layer.activation in ("sigmoid", "tanh") and layer.derivative[j] < 0.01
+        dead = act.kink_at_zero and not act.uses_slope and z <= 0
+        saturated = act.derivative_from == "output" and layer.derivative[j] < 0.01
         out_neurons.append({
             "n": _neuron_record(neurons[l][j]), "paths": paths,
             "sum": " + ".join(p["p_o"] for p in paths), "error": err, "error_o": operand(err),
@@ -466,7 +465,8 @@ def _hidden_section(spec, F, step: StepTrace, l: int, neurons) -> dict[str, Any]
     return {
         "l": l, "name": layer_name(spec, l), "next_name": layer_name(spec, l + 1),
         "next_is_output": l + 1 == spec.depth, "activation": layer.activation,
-        "act": get_activation(layer.activation).title,
+        "act": act.title,
+        "saturates": act.derivative_from == "output", "shrinks": act.derivative_bound < 1, "kinked": act.kink_at_zero,
         "neurons": out_neurons, "weights": weights, "first": first, "rest": weights[1:],
         "rep": rep, "biases": _bias_grads(spec, F, layer, neurons),
         "n_next": len(nxt.delta),
@@ -531,6 +531,8 @@ def _matrix_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
             "grad_b": _col([F.v(x) for x in layer.grad_b]) if layer.grad_b is not None else None,
             "output": l == L, "activation": layer.activation,
             "act_symbol": get_activation(layer.activation).symbol,
+            "elementwise": get_activation(layer.activation).elementwise,
+            "combined": l == L and layer.activation in get_loss(spec.loss).combined_delta,
             "prev": r"\mathbf{x}" if l == 1 else rf"\mathbf{{a}}^{{({l - 1})}}",
             "prevT": r"\mathbf{x}^{T}" if l == 1 else rf"\mathbf{{a}}^{{({l - 1})T}}",
         })
@@ -552,7 +554,7 @@ def _matrix_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
 
 
 def _insights(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
-    acts = set(spec.activations[:-1])
+    hidden = [get_activation(name) for name in spec.activations[:-1]]
     first, last = step.layers[0], step.layers[-1]
     per_layer = []
     for layer in step.layers:
@@ -561,8 +563,9 @@ def _insights(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
                           "mean": F.v(math.fsum(mags) / len(mags)), "max": F.v(max(mags))})
     ders = [x for layer in step.layers[:-1] for x in (layer.derivative or ())]
     return {
-        "sigmoid_hidden": "sigmoid" in acts, "relu_hidden": bool(acts & {"relu", "leaky_relu"}),
-        "tanh_hidden": "tanh" in acts, "has_hidden": spec.depth > 1,
+        "shrinking_hidden": any(a.derivative_from == "output" and a.derivative_bound < 1 for a in hidden),
+        "kinked_hidden": any(a.kink_at_zero for a in hidden),
+        "saturating_hidden": any(a.derivative_from == "output" for a in hidden), "has_hidden": spec.depth > 1,
         "first_sym": weight(spec, 1, 1, 1), "first_grad": F.v(abs(first.grad_W[0][0])),
         "last_sym": weight(spec, spec.depth, 1, 1), "last_grad": F.v(abs(last.grad_W[0][0])),
         "ratio": _ratio_words(last.grad_W[0][0], first.grad_W[0][0]),

@@ -7,6 +7,7 @@ import unicodedata
 from functools import cache
 
 from ..errors import RenderError
+from .texescape import tex_escape, tex_footnote_mark
 
 
 class RawFloatError(RenderError):
@@ -51,78 +52,6 @@ def _environment():
     env.filters["tex"] = tex_escape
     env.filters["fn"] = tex_footnote_mark
     return env
-
-
-# ---------------------------------------------------------------- LaTeX filters
-
-# Text-mode escapes: every character that TeX would read as an instruction prints as itself.
-_TEX_SPECIAL = {
-    "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
-    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
-}
-# Pairs that T1 fonts would join into one glyph (-- into an en dash, << into a guillemet).
-_LIGATURE_PAIRS = {"--", "<<", ">>", "``", "''", ",,", "!`", "?`"}
-# Characters outside Latin-1 and Latin Extended-A that LaTeX's utf8 input does not set up
-# for T1 fonts, mapped to what prints them; any other such character is refused.
-_TEX_UNICODE = {
-    "\u2264": r"\ensuremath{\le}", "\u2265": r"\ensuremath{\ge}", "\u2260": r"\ensuremath{\ne}",
-    "\u2248": r"\ensuremath{\approx}", "\u221e": r"\ensuremath{\infty}", "\u2202": r"\ensuremath{\partial}",
-    "\u2211": r"\ensuremath{\sum}", "\u2207": r"\ensuremath{\nabla}", "\u2192": r"\ensuremath{\rightarrow}",
-    "\u2190": r"\ensuremath{\leftarrow}",
-    **{chr(0x2080 + d): rf"\textsubscript{{{d}}}" for d in range(10)},
-    **{chr(c): rf"\textsuperscript{{{d}}}" for d, c in enumerate([0x2070, 0xB9, 0xB2, 0xB3, *range(0x2074, 0x207A)])},
-}
-# Greek letters: lower case as math symbols; upper case as the TeX symbol, or the Latin letter
-# that looks the same (TeX has no \Alpha).
-_GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi o pi rho varsigma "
-          "sigma tau upsilon phi chi psi omega").split()
-_GREEK_UPPER = "A B Gamma Delta E Z H Theta I K Lambda M N Xi O Pi P - Sigma T Upsilon Phi X Psi Omega".split()
-for _n, (_lower, _upper) in enumerate(zip(_GREEK, _GREEK_UPPER)):
-    _TEX_UNICODE[chr(0x3B1 + _n)] = "o" if _lower == "o" else rf"\ensuremath{{\{_lower}}}"
-    if _upper != "-":  # U+03A2 is unassigned: there is no capital final sigma
-        _TEX_UNICODE[chr(0x391 + _n)] = rf"\ensuremath{{\{_upper}}}" if len(_upper) > 1 else _upper
-# Dashes, quotes, ellipsis, euro and bullet, which utf8.def sets up for T1 and TS1 fonts.
-_TEX_TYPOGRAPHIC = set("\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u20ac\u2022")
-# Latin letters that utf8.def leaves undefined for T1 (checked against TeX Live 2022).
-_TEX_UNDEFINED = set("\u0126\u0127\u0138\u013f\u0140\u0149\u0166\u0167\u017f")
-
-
-def tex_escape(value) -> str:
-    """Text for LaTeX text mode that prints literally: specials escaped, ligatures broken,
-    line breaks as spaces. A character pdflatex cannot typeset is a RenderError, not a TeX error."""
-    text = unicodedata.normalize("NFC", str(value))
-    out = []
-    for n, ch in enumerate(text):
-        code = ord(ch)
-        if ch in _TEX_SPECIAL:
-            out.append(_TEX_SPECIAL[ch])
-        elif ch in "\t\n\r\f\v":
-            out.append(" ")
-        elif code < 32 or 0x7F <= code < 0xA0:
-            raise RenderError(f"text {text!r} contains the control character U+{code:04X}; remove it")
-        elif code < 0x7F:
-            out.append(ch)
-            if text[n:n + 2] in _LIGATURE_PAIRS:
-                out.append("{}")
-        elif ch in _TEX_UNICODE:
-            out.append(_TEX_UNICODE[ch])
-        elif (code <= 0x17F and ch not in _TEX_UNDEFINED) or ch in _TEX_TYPOGRAPHIC:
-            out.append(ch)
-        else:
-            raise RenderError(
-                f"text {text!r} contains {ch!r} (U+{code:04X}), which pdflatex cannot typeset; "
-                "remove it or write only the Markdown (--format md)"
-            )
-    return "".join(out)
-
-
-def tex_footnote_mark(value: str) -> str:
-    """The context's Markdown footnote marker ' [^exact]' as the LaTeX mark \\exactnote."""
-    if not value:
-        return ""
-    if value.strip() != "[^exact]":
-        raise RenderError(f"unexpected footnote marker {value!r}")
-    return r"\exactnote{}"
 
 
 def render_markdown(name: str, context: dict) -> str:

@@ -68,7 +68,14 @@ class Activation:
     For drawing problems: `targets` is the kind of target an output layer of it can reach
     ("one_hot", "near_0_or_1", "signed", "positive"); `kink_at_zero` marks a piecewise-linear
     function whose derivative jumps at z = 0 (undefined there, and small or 0 below);
-    `min_width` is the fewest neurons of a layer of it."""
+    `min_width` is the fewest neurons of a layer of it.
+
+    For the documents: `hand_value` says how a hand computation writes a = f(z):
+    "exp_reciprocal" (1/(1 + e^{-z}) with e^{-z} written down), "key" (a calculator key),
+    "clamp" (max(0, z)), "slope_below_zero" (alpha z below 0, z above), "identity" (a = z) or
+    "normalised_exp" (e^{z_k} over the sum of the layer's exponentials); `uses_slope` marks a
+    function of the leaky slope alpha; `derivative_bound` is the largest value f' takes (for
+    every alpha of at most 1), so a layer of it scales an error by at most that much."""
 
     name: str
     title: str
@@ -97,6 +104,9 @@ class Activation:
     # (documents/steps.py renders it): ("mul", "out", ("sub", 1, "out")) is out(1 - out);
     # ("step", 1, low) is 1 for a positive net input, else low.
     hand_derivative: object = 1
+    hand_value: str = "identity"
+    uses_slope: bool = False
+    derivative_bound: Decimal | None = Decimal(1)
 
     def written_derivative(self, ops, z, a, slope):
         """f'(z) of one neuron in the backend `ops`, from what a hand computation writes it from."""
@@ -200,6 +210,7 @@ ACTIVATIONS: dict[str, Activation] = {
     for a in (
         Activation(
             name="sigmoid",
+            hand_value="exp_reciprocal", derivative_bound=Decimal("0.25"),
             title="Sigmoid",
             symbol=r"\sigma",
             value=lambda z, s: sigmoid(z),
@@ -218,6 +229,7 @@ ACTIVATIONS: dict[str, Activation] = {
         ),
         Activation(
             name="tanh",
+            hand_value="key",
             title="Tanh",
             symbol=r"\tanh",
             value=lambda z, s: math.tanh(z),
@@ -234,6 +246,7 @@ ACTIVATIONS: dict[str, Activation] = {
         ),
         Activation(
             name="relu",
+            hand_value="clamp",
             title="ReLU",
             symbol=r"\mathrm{ReLU}",
             value=_relu,
@@ -251,6 +264,7 @@ ACTIVATIONS: dict[str, Activation] = {
         ),
         Activation(
             name="leaky_relu",
+            hand_value="slope_below_zero", uses_slope=True,
             title="Leaky ReLU",
             symbol=r"\mathrm{LReLU}",
             value=_leaky_relu,
@@ -279,6 +293,7 @@ ACTIVATIONS: dict[str, Activation] = {
         ),
         Activation(
             name="softmax",
+            hand_value="normalised_exp", derivative_bound=None,
             title="Softmax",
             symbol=r"\mathrm{softmax}",
             # Softmax couples the layer's neurons: the calculator evaluates it as a vector and

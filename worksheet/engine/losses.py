@@ -20,7 +20,11 @@ class Loss:
     logarithms exact arithmetic uses. `derivative(ops, o, t, n)` is dE/do_k. `sympy_term(o, t, n)`
     is the definition both are checked against. `combined_delta` names output activations for
     which delta = dE/dz simplifies, and `combined(ops, o, t, n)` is that stable form (sigmoid with
-    bce: (o - t)/n, softmax with cross-entropy: o - t)."""
+    bce: (o - t)/n, softmax with cross-entropy: o - t).
+
+    For the documents: `term_form` names the shape of E_k, "squared" ((t_k - o_k)^2, times 1/2
+    when `halved`, else over n), "binary_log" (-(t_k ln o_k + (1 - t_k) ln(1 - o_k))/n) or "log"
+    (-t_k ln o_k); the 1/2 of a halved loss cancels the 2 of the square's derivative."""
 
     name: str
     title: str
@@ -36,6 +40,8 @@ class Loss:
     combined_delta: tuple[str, ...] = ()
     combined: Callable | None = None
     derivative_asked: bool = False  # a sheet asks dE/do_k on its own: one line of arithmetic
+    term_form: str = "squared"
+    halved: bool = False
 
 
 def _sympy():
@@ -76,6 +82,7 @@ LOSSES: dict[str, Loss] = {
     for loss in (
         Loss(
             name="half_sse",
+            halved=True,
             title="Half sum of squared errors",
             terms=_squared(lambda ops, s, n: s * ops.num(0.5)),
             derivative_asked=True,
@@ -102,6 +109,7 @@ LOSSES: dict[str, Loss] = {
         ),
         Loss(
             name="bce",
+            term_form="binary_log",
             title="Binary cross-entropy",
             terms=_bce_terms,
             derivative=lambda ops, o, t, n: ops.div(ops.div(o - t, o * (1 - o)), n),
@@ -116,6 +124,7 @@ LOSSES: dict[str, Loss] = {
         ),
         Loss(
             name="cross_entropy",
+            term_form="log",
             title="Categorical cross-entropy",
             terms=_cross_entropy_terms,
             derivative=lambda ops, o, t, n: ops.div0(-t, o),
