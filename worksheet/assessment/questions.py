@@ -118,7 +118,7 @@ def _tolerance(p: Decimal, places: int, iv: Iv) -> tuple[int, Decimal, str, str]
     hi = round_decimal_places(iv.hi, places)
     k = int(max(p - lo, hi - p, _ZERO) / u)
     if k == 0:  # p itself, at its own digits, is both ends
-        shown_p = format(round_decimal_places(p, places), "f")
+        shown_p = format(p if -p.as_tuple().exponent == places else round_decimal_places(p, places), "f")
         return 0, u / 2, shown_p, shown_p
     return k, k * u + u / 2, format(round_decimal_places(p - k * u, places), "f"), format(
         round_decimal_places(p + k * u, places), "f")

@@ -107,17 +107,20 @@ def _rounder(precision: int):
 
 def pair_rounder(precision: int):
     """rounder(precision) applied to both ends of an interval at once, (lo, hi) -> (round(lo),
-    round(hi)): ends of 0.1 and more take the plain quantize without a call each."""
+    round(hi)): ends whose rounding is the plain quantize take it without a call each."""
     one = rounder(precision)
     if not 0 <= precision < len(_UNITS) - MIN_SIGNIFICANT:
         return lambda lo, hi: (one(lo), one(hi))
     unit = _UNITS[precision]
     quantize = _WIDE.quantize
     widest = _WIDE.prec - precision - 2 - MIN_SIGNIFICANT
+    # Below 0.1 a value keeps 3 significant digits; down to this leading digit they are within
+    # the precision's decimals, so the plain quantize is its rounding too.
+    lowest = min(-1, MIN_SIGNIFICANT - 1 - precision)
 
     def round_pair(lo: Decimal, hi: Decimal) -> tuple[Decimal, Decimal]:
-        if (lo.__class__ is Decimal is hi.__class__ and lo and hi and -1 <= lo.adjusted() < widest
-                and -1 <= hi.adjusted() < widest):
+        if (lo.__class__ is Decimal is hi.__class__ and lo and hi and lowest <= lo.adjusted() < widest
+                and lowest <= hi.adjusted() < widest):
             return quantize(lo, unit), quantize(hi, unit)
         return one(lo), one(hi)
 
@@ -126,7 +129,10 @@ def pair_rounder(precision: int):
 
 def round_decimal_places(x: float | Decimal, places: int) -> Decimal:
     """Round half away from zero to a fixed number of decimal places."""
-    return _quantize(x if x.__class__ is Decimal else to_decimal(x), places)
+    d = x if x.__class__ is Decimal else to_decimal(x)
+    if 0 <= places < len(_UNITS) and d and d.adjusted() + places + 2 <= _WIDE.prec:
+        return _WIDE.quantize(d, _UNITS[places])  # _quantize's common case without its call
+    return _quantize(d, places)
 
 
 def round_value(x: float | Decimal, precision: int) -> float:

@@ -19,14 +19,18 @@ class Stream:
     (NumPy's and Python's generators may change their streams between releases)."""
 
     def __init__(self, *key: object):
-        self._key = "|".join(str(k) for k in ("worksheet/1", *key))
+        key = "|".join(str(k) for k in ("worksheet/1", *key))
+        self._prefix = hashlib.sha256(f"{key}|".encode())
         self._counter = 0
 
     def below(self, n: int) -> int:
-        """An integer in [0, n); the modulo bias of a 256-bit draw is negligible."""
-        digest = hashlib.sha256(f"{self._key}|{self._counter}".encode()).digest()
+        """An integer in [0, n); the modulo bias of a 256-bit draw is negligible.
+        Each draw hashes the key, a bar and the counter; the key's part of the hash is
+        computed once and copied."""
+        hasher = self._prefix.copy()
+        hasher.update(str(self._counter).encode())
         self._counter += 1
-        return int.from_bytes(digest, "big") % n
+        return int.from_bytes(hasher.digest(), "big") % n
 
     def hundredths(self, lo: int, hi: int) -> float:
         """A two-decimal value in [lo/100, hi/100]."""
