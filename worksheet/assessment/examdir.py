@@ -54,7 +54,13 @@ def check_folder(folder: Path, seed: int, options_hash: str, ids: list[str], for
 
     folder = Path(folder)
     if not lock_it:
-        return _check_folder(folder, seed, options_hash, ids, force)
+        if not folder.parent.is_dir():  # nothing there yet, and nothing is made for an early check
+            return _check_folder(folder, seed, options_hash, ids, force)
+        lock.enter_folder(folder)  # what a killed writer left is repaired before the folder is judged
+        try:
+            return _check_folder(folder, seed, options_hash, ids, force)
+        finally:
+            lock.release(folder.parent)
     lock.enter_folder(folder)  # held until write_folder has written the exam
     try:
         return _check_folder(folder, seed, options_hash, ids, force)
