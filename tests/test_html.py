@@ -27,7 +27,7 @@ from worksheet.assessment.sheets import build_problems
 from worksheet.engine.calculator import calculate
 from worksheet.errors import RenderError
 from worksheet.publish.html.mathml import mathml, text_with_math
-from worksheet.publish.html.practice import STALE_WEIGHTS, known_mistakes
+from worksheet.publish.html.practice import known_mistakes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -158,26 +158,36 @@ def test_a_walkthrough_title_is_text_too(tmp_path):
     assert "<title>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;W&lt;/b&gt;</title>" in text
 
 
-def test_known_mistakes_are_the_sequential_pass_of_the_calculator():
+def test_known_mistakes_are_the_misconception_passes_that_the_grader_diagnoses():
+    from worksheet.engine.misconceptions import MISCONCEPTIONS
+
     sheet = api.load_sheet(*_sheet_args("tanh-3-4-2", "hidden"))
-    found = 0
+    found = set()
     for problem in build_problems(sheet, 11):
-        stale = calculate(replace(problem.trace.spec, update_order="sequential"), problem.trace.values)
-        for a, mistakes in zip(problem.answers, known_mistakes(problem.trace, problem.answers)):
-            wrong = shown(stale, a.quantity)
-            if abs(Decimal(wrong) - Decimal(a.text)) > 2 * a.tolerance:
-                assert mistakes == [{"value": wrong, "tol": format(a.tolerance, "f"), "message": STALE_WEIGHTS}]
-                found += 1
-            else:
-                assert mistakes == []
-    assert found  # the hidden deltas use the output weights, so some answers change
+        for a, mistakes in zip(problem.answers, known_mistakes(problem)):
+            right = Decimal(a.text)
+            for m in mistakes:
+                # The value is some named misconception's own pass, shown at the answer's digits ...
+                names = [name for name, c in MISCONCEPTIONS.items()
+                         if c.unfit(problem.trace.spec) is None and m["message"].find(c.message) >= 0]
+                assert names, m
+                assert any(shown(MISCONCEPTIONS[n].trace(problem.trace.spec, problem.trace.values), a.quantity)
+                           == m["value"] for n in names)
+                # ... and no answer is accepted both as right and as the mistake.
+                assert abs(Decimal(m["value"]) - right) > a.tolerance + Decimal(m["tol"])
+                assert m["message"].startswith("Not yet: this is what you get if ")
+                found.update(names)
+    # The hidden level shows the classic mistakes of the hidden layer.
+    assert {"stale_weights", "no_hidden_derivative", "missing_path"} <= found
 
 
-def test_no_known_mistake_for_a_network_without_hidden_layers_or_already_sequential():
-    for opts in (dict(layers="2-2", activation="sigmoid"), dict(update_order="sequential")):
-        sheet = api.load_sheet(worksheet.Network(seed=3, **opts), worksheet.Sheet(level="full"), None, "P")
-        (problem,) = build_problems(sheet, 3)
-        assert known_mistakes(problem.trace, problem.answers) == [[] for _ in problem.answers]
+def test_a_network_without_hidden_layers_has_no_hidden_layer_mistakes():
+    sheet = api.load_sheet(worksheet.Network(seed=3, layers="2-2", activation="sigmoid"), worksheet.Sheet(level="full"),
+                           None, "P")
+    (problem,) = build_problems(sheet, 3)
+    messages = " ".join(m["message"] for found in known_mistakes(problem) for m in found)
+    assert messages  # the output layer's mistakes are there
+    assert "hidden delta" not in messages and "hidden sum" not in messages and "output weights were" not in messages
 
 
 @pytest.mark.slow

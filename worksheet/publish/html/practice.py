@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from markupsafe import Markup
 
-from ...assessment.questions import Answer, shown
-from ...documents.numbers import parse_shown
 from .mathml import mathml, text_with_math
 from .page import asset, json_script, render_page
 from .svg import network_caption, network_svg
@@ -20,33 +16,20 @@ MESSAGES = {
     "invalid": "Not a number: write it as 0.12345 or 0,12345.",
 }
 
-# Known mistakes: the same pass computed another way, with what the page says when an answer
-# matches it. Each is a whole computation by the calculator, never numbers changed by hand.
-STALE_WEIGHTS = (
-    "Not yet: this is what you get when the output weights are updated before the hidden deltas are "
-    "computed. Every gradient uses the weights as they were before the update."
-)
+def mistake_message(message: str) -> str:
+    """What the page says when an answer is a misconception's value (engine/misconceptions.py)."""
+    return f"Not yet: this is what you get if {message}."
 
 
-def known_mistakes(trace, answers: tuple[Answer, ...]) -> list[list[dict[str, str]]]:
-    """Per answer, the known mistakes whose value a student could give instead: the value at the
-    answer's digits, the tolerance and the message. A mistake is listed only where its value lies
-    outside the answer's tolerance window and the two windows do not overlap."""
-    passes = []
-    if trace.spec.update_order == "simultaneous" and trace.spec.depth > 1:
-        from ...engine.calculator import calculate
+def known_mistakes(problem) -> list[list[dict[str, str]]]:
+    """Per answer, the misconceptions whose value a student could give instead, where that value
+    tells the mistake apart from the right answer and from the other misconceptions (the
+    diagnosis `worksheet grade` makes): the value at the answer's digits, its tolerance, and the
+    message. Every value is the whole pass computed with that mistake, never numbers changed by hand."""
+    from ...assessment.diagnosis import suspects
 
-        passes.append((calculate(replace(trace.spec, update_order="sequential"), trace.values), STALE_WEIGHTS))
-    out = []
-    for a in answers:
-        right = parse_shown(a.text)
-        found = []
-        for wrong_trace, message in passes:
-            text = shown(wrong_trace, a.quantity)
-            if "10^" not in text and abs(parse_shown(text) - right) > 2 * a.tolerance:
-                found.append({"value": text, "tol": format(a.tolerance, "f"), "message": message})
-        out.append(found)
-    return out
+    return [[{"value": s.text, "tol": format(s.tolerance, "f"), "message": mistake_message(s.message)}
+             for s in found] for found in suspects(problem)]
 
 
 def _answer_line(answer: dict) -> str:
@@ -86,7 +69,7 @@ def _weights(table: dict) -> dict:
 def _problem(record: dict, problem) -> tuple[dict, dict]:
     """The problem's record for the template, and its data for the script."""
     trace = problem.trace
-    mistakes = known_mistakes(trace, problem.answers)
+    mistakes = known_mistakes(problem)
     shown_data = {
         "number": record["number"],
         "level_title": record["level_title"],
