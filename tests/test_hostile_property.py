@@ -160,6 +160,7 @@ def test_random_sheets_through_every_format(problem, level, points, formats):
 
 
 @pytest.mark.slow
+@pytest.mark.tex
 @settings(max_examples=4, suppress_health_check=list(HealthCheck))
 @given(problems())
 def test_random_specs_as_pdf(problem):
