@@ -23,3 +23,22 @@ def _tex_only_where_marked(request, monkeypatch):
         raise AssertionError(f"{request.node.nodeid} runs {command[0]}: mark it @pytest.mark.tex (and slow)")
 
     monkeypatch.setattr(pdf, "_run", refuse)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_temporary_folder(tmp_path_factory):
+    """Every temporary file of the run, the tests' worksheet processes included, goes to a folder of
+    this run's own: what another run left in the system's (a TeX folder of a killed process, which
+    worksheet removes and mentions on stderr) cannot reach a test that expects a quiet stderr."""
+    import tempfile
+
+    folder = tmp_path_factory.mktemp("tmp")
+    old_env, old_dir = os.environ.get("TMPDIR"), tempfile.tempdir
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = str(folder)
+    yield
+    tempfile.tempdir = old_dir
+    if old_env is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = old_env
