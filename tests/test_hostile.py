@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_grade import read_csv, write_csv
 
 from worksheet import cli, interrupts
 
@@ -78,17 +79,6 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def write_csv(path: Path, header, rows) -> Path:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
-    return path
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ def release(folder: Path, failed: bool = False) -> None:
 
 
 def sweep(folder: Path, names: set[str]) -> None:
-    """Remove the temporary files and folders (.NAME.XXXXXXXX.tmp, .NAME.XXXXXXXX.old) that a
+    """Remove the temporary files and folders (.NAME.<8 random characters>.tmp or .old) that a
     writer of one of `names` killed outright (SIGKILL, power loss) left in `folder`, and say so.
     Called with the folder's lock held: no other writer is using them."""
     pattern = re.compile(r"\.(.+)\.[A-Za-z0-9_]{8}\.(tmp|old)")
