@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..documents.notation import neuron, weight_number
-from ..documents.numbers import fmt, fmt_difference, fmt_given, parse_shown
+from ..documents.numbers import fmt, parse_shown
 from ..engine.calculator import StepTrace, Trace
 from ..engine.intervals import Iv
 from ..engine.losses import get_loss
@@ -88,18 +88,13 @@ def range_of(ranges: StepTrace, q: Quantity) -> Iv:
 
 def shown(trace: Trace, q: Quantity) -> str:
     """The value as the key shows it: the precision's decimals (tiny values with 3 significant
-    digits); a new parameter w - eta*g with every digit of the rounded step eta*g."""
+    digits), new weights too: a student who keeps every digit of w - eta*g and rounds the answer
+    writes exactly this, and one who rounds eta*g first is within the tolerance."""
     return _shown(trace, q, value_of(trace, q))
 
 
 def _shown(trace: Trace, q: Quantity, x: float) -> str:
-    p = trace.spec.precision
-    layer = trace.first.layers[q.l - 1] if q.l else None
-    if q.kind == "W_new":
-        return fmt_difference(x, [fmt_given(layer.W[q.j][q.i]), fmt(layer.step_W[q.j][q.i], p)], p)
-    if q.kind == "b_new":  # asked for trained biases only
-        return fmt_difference(x, [fmt_given(layer.b[q.j]), fmt(layer.step_b[q.j], p)], p)
-    return fmt(x, p)
+    return fmt(x, trace.spec.precision)
 
 
 def tolerance(text: str, iv: Iv) -> tuple[int, Decimal, str, str]:
