@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import SpecError
+from .errors import InputFileError, SpecError
 from .engine.spec import NetworkSpec, build_spec, read_spec_file
 from .options import Documents, Network, Sheet
 
@@ -443,19 +443,20 @@ def _names_tex(students, source: str, formats: tuple[str, ...]) -> tuple[dict[st
 
 
 def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forward: bool = False,
-          carry_fraction: float = 1.0, report: bool = False) -> Documents:
+          carry_fraction: float = 1.0, report: bool = False, strict: bool = False) -> Documents:
     """Each response marked within its tolerance (`worksheet grade`): grades.csv with each wrong
-    answer's diagnosis, feedback/<id>.md per student, and a summary in the report. With
+    answer's diagnosis, feedback/<id>.md per student, and a summary in the report. An answer
+    that is not a number is wrong and listed in the report (with `strict`, an error). With
     `carry_forward`, an answer right given the student's own earlier answers gets
     `carry_fraction` of its points; with `report`, report.md and its SVG figures (item analysis)."""
     from decimal import Decimal
 
     from . import __version__
     from .assessment.grading import grade as mark
-    from .assessment.grading import check_output, grades_csv, read_answers, summary
+    from .assessment.grading import by_kind, check_output, grades_csv, read_answers, summary
     from .assessment.manifest import load_exam
     from .assessment.review import diagnosis_cell, feedback_md, review, student_problems
-    from .assessment.roster import read_responses
+    from .assessment.roster import listed, read_responses
 
     if not 0 < carry_fraction <= 1:
         raise SpecError(f"carry fraction {carry_fraction} is out of range; allowed: above 0, at most 1")
@@ -465,6 +466,9 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
     given = read_responses(responses)
     path = Path(exam_dir) / "grades.csv" if out is None else Path(out)
     check_output(path, exam_dir, responses, manifest)
+    unreadable = [f"line {r.line}: {r.text!r} is not a number" for r in given if r.unreadable]
+    if unreadable and strict:
+        raise InputFileError(listed(f"responses {responses}", unreadable))
     # Marking, then each student's variant drawn again from the manifest for the review.
     grades = mark(expected, given, responses)
     problems = student_problems(manifest, Path(exam_dir), f"worksheet {__version__}")
@@ -476,7 +480,10 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
     reviews = review(grades, expected, given, problems, credited)
     # Output: grades.csv, and feedback/<id>.md (and the report) beside it.
     title = str((manifest.get("options") or {}).get("title") or manifest.get("title") or "Exam")
-    files = {path.name: grades_csv(grades, {r.first.id: diagnosis_cell(r) for r in reviews})}
+    asked: dict[str, dict[str, str]] = {}
+    for e in expected:
+        asked.setdefault(e.id, {})[e.question] = e.quantity
+    files = {path.name: grades_csv(grades, {r.first.id: diagnosis_cell(r) for r in reviews}, asked)}
     for r in reviews:
         files[f"feedback/{r.first.id}.md"] = feedback_md(r, title, grades.maximum)
     if report:
@@ -484,7 +491,9 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
 
         files.update(report_files(grades, reviews, title))
     diagnosed = sum(1 for r in reviews for i in r.items if i.suspect is not None)
-    lines = summary(grades)
+    lines = summary(grades) + by_kind(grades, expected)
+    if unreadable:
+        lines.append(listed(f"counted as wrong, not a number: responses {responses}", unreadable))
     lines.append(f"{diagnosed} wrong answer(s) matched a misconception; feedback in {path.parent / 'feedback'}")
     if carry_forward:
         lines.append(f"{len(credited)} answer(s) credited by error carried forward")

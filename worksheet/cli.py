@@ -345,6 +345,10 @@ def grade(
     report: Annotated[bool, _option(
         "--report",
         help="Also write report.md: item analysis with SVG plots (needs matplotlib). [default: off]")] = False,
+    strict: Annotated[bool, _option(
+        "--strict",
+        help="Refuse responses with any value that is not a number, instead of counting it wrong. "
+             "[default: off]")] = False,
 ) -> None:
     """Mark answers within tolerance: grades.csv with a diagnosis of each wrong answer.
 
@@ -353,7 +357,7 @@ def grade(
     """
     from . import api
 
-    documents = api.grade(exam, responses, out, carry_forward, carry_fraction, report)
+    documents = api.grade(exam, responses, out, carry_forward, carry_fraction, report, strict)
     for line in documents.report:
         typer.echo(line)
     _publish(documents)
