@@ -193,7 +193,8 @@ def load_sheet(network: Network, sheet: Sheet, spec: str | Path | None, default_
     alone (`page_only`) may hold more problems than a printed sheet."""
     from .assessment.sheetspec import MAX_PAGE_PROBLEMS, MAX_PROBLEMS, build_sheet_spec
 
-    return build_sheet_spec(network.given(), level=sheet.level, points=sheet.points, problems=sheet.problems,
+    return build_sheet_spec(network.given(), level=sheet.level, points=sheet.points, ask=sheet.ask,
+                            problems=sheet.problems,
                             spec_path=spec_path(spec), default_title=default_title,
                             full_solutions=sheet.full_solutions,
                             max_problems=MAX_PAGE_PROBLEMS if page_only else MAX_PROBLEMS)
@@ -389,10 +390,10 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
     with stage("context"):
         ctx = sheet_context(sheet, drawn, {"code": code, "options_hash": options_hash}, student=person)
         expected = [
-            Expected(s.id, s.name, code, q["label"], Decimal(a.text), a.tolerance, p.source.points,
+            Expected(s.id, s.name, code, q["label"], Decimal(a.text), a.tolerance, points,
                      quantity_name(p.trace.spec, a.quantity))
             for record, p in zip(ctx["problems"], drawn)
-            for q, a in zip(record["questions"], p.answers)
+            for q, a, points in zip(record["questions"], p.answers, p.points)
         ]
     with stage("rendering"):
         files, rendered, walks = _sheet_files(ctx, drawn, formats,

@@ -110,7 +110,7 @@ def _sheet(params: dict):
     from .options import Sheet
 
     return Sheet(problems=params["problems"], level=params["level"], points=params["points"],
-                 full_solutions=params["full_solutions"])
+                 full_solutions=params["full_solutions"], ask=params["ask"])
 
 
 def _note(text: str) -> None:
@@ -205,7 +205,13 @@ Problems = Annotated[Optional[int], _option(
 Level = Annotated[Optional[str], _option(
     "--level", metavar="LEVEL", help="Questions asked: forward, loss, output, hidden or full. [default: full]")]
 Points = Annotated[Optional[str], _option(
-    "--points", metavar="P", help="Points per question, up to 100 with two decimals. [default: 1]")]
+    "--points", metavar="P", help="Points per question, up to 100 with two decimals: one value for all, or one "
+                                  "per question (1,1,2). [default: 1]")]
+Ask = Annotated[Optional[str], _option(
+    "--ask", metavar="KINDS",
+    help="The quantities asked in each problem, in place of the level's, one question each: a comma list of "
+         "net_h, h, net_o, o, E_k, E, dE/do, dE/dh, delta_o, delta_h, dE/dw_o, dE/dw_h, w_new_o, w_new_h, "
+         "dE/db_o, dE/db_h, b_new_o, b_new_h (_o: the output layer, _h: a hidden one). [default: the level's]")]
 FullSolutions = Annotated[bool, _option(
     "--full-solutions", help="Append each problem's complete walkthrough to the key. [default: off]")]
 PracticeFormat = Annotated[Optional[str], _option(
@@ -247,6 +253,7 @@ def practice(
     problems: Problems = None,
     level: Level = None,
     points: Points = None,
+    ask: Ask = None,
     full_solutions: FullSolutions = False,
     layers: Layers = None,
     activation: Activation = None,
@@ -281,6 +288,7 @@ def exam(
     problems: Problems = None,
     level: Level = None,
     points: Points = None,
+    ask: Ask = None,
     full_solutions: FullSolutions = False,
     layers: Layers = None,
     activation: Activation = None,

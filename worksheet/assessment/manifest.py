@@ -136,5 +136,7 @@ def _spec_table(manifest: dict[str, Any]) -> dict[str, Any]:
     for p in options.get("problems", []):
         network = dict(p.get("network", {}))
         table = {**network, **p.get("given", {}), "level": p.get("level"), "points": p.get("points")}
+        if "ask" in p:
+            table["ask"] = p["ask"]
         problems.append(table)
     return {"title": options.get("title"), "seed": manifest.get("seed"), "problem": problems}

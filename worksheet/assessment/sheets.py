@@ -18,7 +18,7 @@ from ..documents.notation import layer_name, neuron, weight
 from ..documents.numbers import Formatter, decimals_for, fmt, fmt_given, operand
 from ..documents.steps import (Worked, derivative_step, error_path_step, shown_input, tex_formula, tex_side,
                                tex_substituted)
-from .questions import Answer, Quantity, answer, choose, labels, well_posed
+from .questions import Answer, Quantity, answer, choose, choose_asked, labels, well_posed
 from ..engine.sampling import Stream, derive_seed, draw_problem
 from .sheetspec import ProblemSpec, SheetSpec
 from ..stages import stage
@@ -46,6 +46,7 @@ class Problem:
     trace: Trace
     answers: tuple[Answer, ...]
     labels: tuple[str, ...]
+    points: tuple[Decimal, ...]  # of each question
 
 
 def problem_seed(sheet_seed: int, number: int) -> int:
@@ -75,10 +76,12 @@ def build_problem(source: ProblemSpec, number: int, sheet_seed: int) -> Problem:
                     found[q] = answer(trace, rg, q)
                 return well_posed(found[q])
 
-            chosen = choose(spec, source.level, Stream("questions", seed), ok)
+            stream = Stream("questions", seed)
+            chosen = (choose(spec, source.level, stream, ok) if source.ask is None
+                      else choose_asked(spec, source.ask, stream, ok))
         if chosen is not None:
             return Problem(number, source, trace, tuple(found[q] for q in chosen),
-                           tuple(labels(len(chosen), number)))
+                           tuple(labels(len(chosen), number)), source.points_of(len(chosen)))
     raise SpecError(
         f"problem {number}: in {MAX_REDRAWS} draws, rounding to {source.spec.precision} decimals leaves some "
         f"{source.level}-level answers unclear; use a higher --precision"
@@ -145,11 +148,15 @@ def _problem(p: Problem) -> dict[str, Any]:
     spec = p.trace.spec
     F = Formatter(spec.precision, spec.rounding == "exact")
     questions = []
-    for label, a in zip(p.labels, p.answers):
+    asked = {a.quantity for a in p.answers}
+    for label, a, points in zip(p.labels, p.answers, p.points):
         prompt, work = _question(p.trace, F, a.quantity)
         questions.append({
             "label": label, "letter": label[len(str(p.number)):], "prompt": prompt,
-            "points": _points(p.source.points), "kind": a.quantity.kind,
+            "points": _points(points), "kind": a.quantity.kind,
+            # Room to answer on the sheet, in lines: its own worked lines and a line for each value
+            # it takes from an earlier step that the sheet does not ask.
+            "space": len(work) + sum(q not in asked for q in _needs(spec, a.quantity)),
             "answer": {"value": a.text, "low": a.low, "high": a.high, "tolerance": format(a.tolerance, "f"),
                        "exact": a.units == 0, **_lines(F, work)},
         })
@@ -160,9 +167,9 @@ def _problem(p: Problem) -> dict[str, Any]:
         "working": working if working["work"] else None,
         "mismatches": F.mismatches,
         "level": p.source.level,
-        "level_title": LEVEL_TITLES[p.source.level],
-        "points_each": _points(p.source.points),
-        "subtotal": _points(p.source.points * len(questions)),
+        "level_title": LEVEL_TITLES[p.source.level] if p.source.ask is None else "questions asked",
+        "points_each": _points(p.points[0]) if len(set(p.points)) == 1 else None,
+        "subtotal": _points(sum(p.points, Decimal(0))),
         "questions": questions,
         "full_md": None,
         "full_tex": None,
