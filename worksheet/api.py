@@ -278,14 +278,17 @@ def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str 
 def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Path | None = None,
          roster: Path | None = None, variants: int | None = None, manifest: Path | None = None,
          formats: tuple[str, ...] | None = None, out: Path | None = None, force: bool = False,
-         jobs: int | None = None, progress=None, moodle_style: str | None = None) -> Documents:
+         jobs: int | None = None, progress=None, moodle_style: str | None = None,
+         tex_engine: str | None = None) -> Documents:
     """One variant per student (of a `roster` CSV, or `variants` numbered ones), each with its
     key, answers.csv and manifest.json; or, from an exam's `manifest`, the same exam again
     (`worksheet exam`). `out` is the folder it is meant for: an exam already there is checked
     (another seed or options, or students dropped, need `force`) and its files of formats not
     asked for now are kept. `jobs` processes (None: every core) share the work, with the same
     files whatever their number; `progress` (publish.progress.Progress) counts the work done;
-    `moodle_style` (numerical or cloze; from a manifest, the one it records) shapes the moodle format."""
+    `moodle_style` (numerical or cloze; from a manifest, the one it records) shapes the moodle format.
+    `tex_engine`: `auto` (each student's documents by pdflatex, or by lualatex where their own name
+    needs it) or `lualatex` (every document); from a manifest, the one it records."""
     from functools import partial
 
     from . import __version__
@@ -310,7 +313,8 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
         notes += [note] if note else []
         if formats is None and made is not None:
             formats = tuple(f for f in SHEET_FORMATS if f in made) or None
-        moodle_style = moodle_style or _recorded_moodle_style(manifest)
+        moodle_style = moodle_style or _recorded(manifest, "moodle_style")
+        tex_engine = tex_engine or _recorded(manifest, "tex_engine")
         source = f"manifest {manifest}"
     else:
         exam_sheet = load_sheet(network, sheet, spec, "Backpropagation exam")
@@ -325,7 +329,11 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     notes += [note] if note else []
     if "html" in formats:
         raise SpecError("format 'html' is for generate, reference and practice, not for an exam")
-    names_tex, engine = _names_tex(students, source, formats) if {"tex", "pdf"} & set(formats) else ({}, "pdflatex")
+    tex_engine = tex_engine or "auto"
+    if tex_engine not in TEX_ENGINES:
+        raise SpecError(f"tex engine {tex_engine!r} is not known; allowed: {', '.join(TEX_ENGINES)}")
+    names_tex, engines = (_names_tex(students, source, formats, tex_engine) if {"tex", "pdf"} & set(formats)
+                          else ({}, {}))
     exam_seed = exam_sheet.seed if exam_sheet.seed is not None else new_seed()
     options_hash = exam_sheet.options_hash()
     out = Path("output") / slug(exam_sheet.title) if out is None else Path(out)
@@ -333,7 +341,7 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     keep = check_folder(out, *guard, lock_it=False)
 
     # Per student: the variant drawn once, its sheet and key rendered in memory (on every core).
-    job = partial(_variant, exam_sheet, exam_seed, options_hash, formats, names_tex, engine=engine)
+    job = partial(_variant, exam_sheet, exam_seed, options_hash, formats, names_tex, engines)
     files: dict[str, str | bytes] = {}
     expected, records, bodies, solutions, lms_variants = [], [], {}, {}, []
     task = bar.task("variants", len(students))
@@ -352,7 +360,7 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
         from .publish.typeset import exam_pdfs
 
         task = bar.task("typesetting", len(students))
-        files.update(exam_pdfs(students, bodies, solutions, jobs, partial(bar.advance, task), engine))
+        files.update(exam_pdfs(students, bodies, solutions, jobs, partial(bar.advance, task), engines))
     with stage("rendering"):
         files["answers.csv"] = answers_csv(expected)
         if lms_variants:
@@ -361,7 +369,8 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
             files.update(lms_files(exam_sheet.title, lms_variants, formats, moodle_style))
     listed = sorted(set(files) | {rel for rel in keep if rel not in files and (out / rel).is_file()})
     files[MANIFEST] = manifest_json(generator, exam_sheet, exam_seed, options_hash, formats, records, listed,
-                                    moodle_style if "moodle" in formats else None)
+                                    moodle_style if "moodle" in formats else None,
+                                    tex_engine if tex_engine != "auto" else None)
     if exam_sheet.seed is None:
         notes.append(f"the exam seed was drawn at random and recorded in {out / MANIFEST}; it is the key to "
                      "every variant's answers, so keep that file private")
@@ -372,8 +381,8 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
                      whole_folder=True, keep=tuple(keep), guard=guard)
 
 
-def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...], names_tex: dict[str, str], s,
-             engine: str = "pdflatex"):
+def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...], names_tex: dict[str, str],
+             engines: dict[str, str], s):
     """One student's variant: drawn once, its sheet and key rendered in memory."""
     from decimal import Decimal
 
@@ -399,7 +408,7 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
         files, rendered, walks = _sheet_files(ctx, drawn, formats,
                                               {"sheet": f"sheets/{s.id}", "key": f"keys/{s.id}"},
                                               (f"sheet-{s.id}", f"key-{s.id}"), student={"id": s.id, "name": s.name},
-                                              engine=engine)
+                                              engine=engines.get(s.id, "pdflatex"))
     lms = None
     if any(f in formats for f in LMS_FORMATS):
         from .publish.lms.items import variant
@@ -412,35 +421,36 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
             "bodies": (rendered.sheet_body, rendered.key_body), "solutions": walks, "lms": lms}
 
 
-def _recorded_moodle_style(manifest: Path) -> str | None:
-    """The moodle style an exam's manifest (read and checked already) records, if any."""
+def _recorded(manifest: Path, key: str) -> str | None:
+    """A choice an exam's manifest (read and checked already) records (moodle_style, tex_engine), if any."""
     import json
 
-    style = json.loads(Path(manifest).read_text(encoding="utf-8")).get("moodle_style")
-    return style if isinstance(style, str) else None
+    value = json.loads(Path(manifest).read_text(encoding="utf-8")).get(key)
+    return value if isinstance(value, str) else None
 
 
-def _names_tex(students, source: str, formats: tuple[str, ...]) -> tuple[dict[str, str], str]:
-    """Each name as LaTeX text, and the TeX engine of the sheets (publish.pdf.engine_for):
-    pdflatex when every name can be set with T1 fonts, else lualatex with every name as written."""
+TEX_ENGINES = ("auto", "lualatex")
+
+
+def _names_tex(students, source: str, formats: tuple[str, ...],
+               choice: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Each name as LaTeX text and each student's TeX engine (publish.pdf.engine_for). With
+    `auto`, a student's documents depend on their own name alone: pdflatex when it can be set
+    with T1 fonts, else lualatex with the name as written; with `lualatex`, every document."""
     from .documents.texescape import tex_name, tex_name_unicode
     from .publish.pdf import engine_for
 
-    latin = {}
-    first = None
+    names, engines = {}, {}
     for s in students:
         try:
-            latin[s.id] = tex_name(s.name)
+            latin = tex_name(s.name) if choice == "auto" else None
         except ValueError:
-            first = first or s
-    who = ""
-    if first is not None:
-        where = f"{source} line {first.line}" if first.line else source
-        who = f"{where}: the name of student {first.id} ({first.name})"
-    engine = engine_for(first is None, "pdf" in formats, who)
-    if engine == "pdflatex":
-        return latin, engine
-    return {s.id: tex_name_unicode(s.name) for s in students}, engine
+            latin = None
+        where = f"{source} line {s.line}" if s.line else source
+        who = f"{where}: the name of student {s.id} ({s.name})" if choice == "auto" else "--tex-engine lualatex"
+        engines[s.id] = engine_for(latin is not None, "pdf" in formats, who)
+        names[s.id] = latin if latin is not None else tex_name_unicode(s.name)
+    return names, engines
 
 
 def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forward: bool = False,

@@ -307,6 +307,10 @@ def exam(
     out: _out("output/TITLE-AS-A-FOLDER-NAME, e.g. output/backpropagation-exam") = None,
     force: Force = False,
     manifest: Manifest = None,
+    tex_engine: Annotated[Optional[str], _option(
+        "--tex-engine", metavar="ENGINE",
+        help="auto: each student's LaTeX and PDF by pdflatex, or by lualatex where their own name needs it; "
+             "lualatex: every document. [default: auto]")] = None,
     jobs: Jobs = None,
     quiet: Quiet = False,
 ) -> None:
@@ -327,7 +331,8 @@ def exam(
     with Progress(not quiet) as bar:
         documents = api.exam(_network(params), _sheet(params), spec=spec, roster=roster, variants=variants,
                              manifest=manifest, formats=api.parse_formats(format, api.SHEET_FORMAT_ORDER), out=out,
-                             force=force, jobs=jobs, progress=bar, moodle_style=moodle_style)
+                             force=force, jobs=jobs, progress=bar, moodle_style=moodle_style,
+                             tex_engine=tex_engine)
         task = bar.task("writing", len(documents.files))
         with stages.stage("writing"):
             _publish(documents, partial(bar.advance, task))

@@ -95,11 +95,14 @@ def build_problems(sheet: SheetSpec, sheet_seed: int) -> list[Problem]:
 # ---------------------------------------------------------------- Markdown text
 
 
-_MD_ESCAPE = frozenset("\\`*_{}[]<>()#+-.!|$~^&:\"'=")
+# The characters Markdown (with GitHub's tables, strikethrough and $ math) can read as markup
+# inside a line: emphasis, code, links, HTML and entities, table cells, math, a heading's closing
+# #s. Names and titles never start a line of the documents, so - + . = ' ( ) need no escape.
+_MD_ESCAPE = frozenset("\\`*_[]<>#|$~&")
 
 
 def md_text(text: str) -> str:
-    """Text that Markdown shows literally: every ASCII punctuation mark backslash-escaped."""
+    """Text that Markdown shows literally, inside a line: the markup characters backslash-escaped."""
     return "".join("\\" + ch if ch in _MD_ESCAPE else ch for ch in text)
 
 
