@@ -468,11 +468,12 @@ def _names_tex(students, source: str, formats: tuple[str, ...]) -> tuple[dict[st
 
 
 def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forward: bool = False,
-          carry_fraction: float = 1.0, report: bool = False) -> Documents:
+          carry_fraction: float = 1.0, report: bool = False, pdf: bool = False) -> Documents:
     """Each response marked within its tolerance (`worksheet grade`): grades.csv with each wrong
     answer's diagnosis, feedback/<id>.md per student, and a summary in the report. With
     `carry_forward`, an answer right given the student's own earlier answers gets
-    `carry_fraction` of its points; with `report`, report.md and its SVG figures (item analysis)."""
+    `carry_fraction` of its points; with `report`, report.md and its SVG figures (item analysis);
+    with `pdf`, feedback/<id>.pdf too (and report.pdf with `report`)."""
     from decimal import Decimal
 
     from . import __version__
@@ -509,6 +510,12 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
         from .assessment.itemanalysis import report_files
 
         files.update(report_files(grades, reviews, title))
+    if pdf:
+        from .assessment.gradepdf import feedback_pdfs, report_pdf
+
+        files.update(feedback_pdfs(reviews, title, grades.maximum))
+        if report:
+            files["report.pdf"] = report_pdf(grades, reviews, title)
     diagnosed = sum(1 for r in reviews for i in r.items if i.suspect is not None)
     lines = summary(grades)
     lines.append(f"{diagnosed} wrong answer(s) matched a misconception; feedback in {path.parent / 'feedback'}")

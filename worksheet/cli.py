@@ -357,6 +357,10 @@ def grade(
     report: Annotated[bool, _option(
         "--report",
         help="Also write report.md: item analysis with SVG plots (needs matplotlib). [default: off]")] = False,
+    pdf: Annotated[bool, _option(
+        "--pdf",
+        help="Also typeset feedback/ID.pdf for every student, and report.pdf with --report (needs pdflatex). "
+             "[default: off]")] = False,
 ) -> None:
     """Mark answers within tolerance: grades.csv with a diagnosis of each wrong answer.
 
@@ -365,7 +369,7 @@ def grade(
     """
     from . import api
 
-    documents = api.grade(exam, responses, out, carry_forward, carry_fraction, report)
+    documents = api.grade(exam, responses, out, carry_forward, carry_fraction, report, pdf)
     for line in documents.report:
         typer.echo(line)
     _publish(documents)
