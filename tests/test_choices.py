@@ -119,6 +119,14 @@ def test_a_colliding_draw_is_redrawn_and_otherwise_the_draw_is_unchanged():
     assert build_problems(asked, calm)[0] == build_problems(plain, calm)[0]
 
 
+def test_a_network_whose_mistakes_always_collide_is_one_line_error(tmp_path):
+    r = run(["practice", "--seed", "1", "--precision", "2", "--diagnosis", "--format", "md", "--out",
+             str(tmp_path / "p")], tmp_path)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert "in 50 draws, some misconception's value stays too close" in r.stderr and "--precision" in r.stderr
+    assert not (tmp_path / "p").exists()
+
+
 def test_open_sheets_keep_their_options_hash():
     sheet = sheet_of(NETWORKS[0])
     assert "choices" not in sheet.options() and "diagnosis" not in sheet.options()

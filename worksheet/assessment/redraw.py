@@ -23,4 +23,4 @@ def distinct_for(sheet) -> Callable | None:
 def too_many(number: int, draws: int, collided: str) -> SpecError:
     return SpecError(
         f"problem {number}: in {draws} draws, some misconception's value stays too close to the right answer "
-        f"or to another's (last: {collided}); ask without --choices and --diagnosis, or change the network")
+        f"or to another's (last: {collided}); use a higher --precision, or ask without --choices and --diagnosis")
