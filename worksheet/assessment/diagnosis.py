@@ -36,10 +36,28 @@ def _apart(a: Decimal, ta: Decimal, b: Decimal, tb: Decimal) -> bool:
     return abs(a - b) > ta + tb
 
 
+# The answers of the last problems asked about, by identity: the redraw check and the options of
+# a multiple-choice sheet ask about the same problem one after the other. Each entry keeps its
+# problem alive, so an id is not reused while it is here.
+_RECENT: dict[int, tuple[Problem, list]] = {}
+_RECENT_SIZE = 16
+
+
 def mistaken_answers(problem: Problem) -> list[list[tuple[str, Answer]]]:
     """Per question of the problem (in its order), (misconception name, the answer its pass
     gives) for every misconception that applies and runs, in catalogue order; answers far below
     the sheet's digits (shown with 10^) are left out."""
+    recent = _RECENT.get(id(problem))
+    if recent is not None and recent[0] is problem:
+        return recent[1]
+    out = _mistaken_answers(problem)
+    if len(_RECENT) >= _RECENT_SIZE:
+        del _RECENT[next(iter(_RECENT))]
+    _RECENT[id(problem)] = (problem, out)
+    return out
+
+
+def _mistaken_answers(problem: Problem) -> list[list[tuple[str, Answer]]]:
     trace = problem.trace
     out: list[list[tuple[str, Answer]]] = [[] for _ in problem.answers]
     for m in applicable(trace.spec):
