@@ -7,7 +7,6 @@ import csv
 import io
 import json
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from worksheet import Network, Sheet, api, write
 from worksheet.assessment.choices import LETTERS, check_choices, options
 from worksheet.assessment.diagnosis import _apart, collision, mistaken_answers, suspects, three_apart
 from worksheet.assessment.examdir import variant_seed
-from worksheet.assessment.sheets import build_problem, build_problems
+from worksheet.assessment.sheets import build_problems
 from worksheet.documents.numbers import parse_shown
 from worksheet.errors import SpecError
 

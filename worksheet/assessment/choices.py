@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from ..documents.numbers import parse_shown
 from ..engine.sampling import Stream
 from ..errors import InputFileError, SpecError
 from .diagnosis import changes, mistaken_answers, three_apart
+from .grading import Expected
 from .questions import Answer
+from .roster import Response, is_letter
 from .sheets import Problem
 
 MIN_CHOICES = 2
 MAX_CHOICES = 6
 LETTERS = "ABCDEF"
-# Filled options, tried in this order where too few misconceptions give a value of their own:
-# the sign flipped, twice and half the answer, then steps of `_fill_step` either side.
+# Where too few misconceptions give a value of their own, filled options are tried: the sign
+# flipped, twice and half the answer, then up to this many steps either side of it.
 _FILL_STEPS = 24
 
 
@@ -137,12 +140,10 @@ def read_options_cell(text: str, where: str) -> dict[str, Decimal]:
     return out
 
 
-def resolve_letters(expected, responses, responses_path) -> list:
+def resolve_letters(expected: list[Expected], responses: list[Response], responses_path: Path) -> list[Response]:
     """The responses with every letter answer read as the value of that option (the same marks
     as typing the value): a letter on an open question, or beyond a question's options, is an
     error naming the line."""
-    from .roster import is_letter
-
     by_key = {(e.id.lower(), e.question.lower()): e for e in expected}
     out = []
     for r in responses:
