@@ -133,6 +133,12 @@ class Response:
         return self.value is None and bool(self.text)
 
 
+def is_letter(text: str) -> bool:
+    """An answer of one letter, A to Z in either case: an option of a multiple-choice question."""
+    text = text.strip()
+    return len(text) == 1 and "A" <= text.upper() <= "Z"
+
+
 def read_responses(path: Path) -> list[Response]:
     """Rows of (id, question, value); a blank value is an unanswered question, a value that is not
     a number (after reading a decimal comma) a wrong one. Rows without an id or question are
@@ -148,7 +154,9 @@ def read_responses(path: Path) -> list[Response]:
         if not sid or not question:
             problems.append(f"line {line}: the {'id' if not sid else 'question'} is empty")
             continue
-        out.append(Response(sid, question, read_answer(text) if text else None, text, line))
+        # A letter answers a multiple-choice question; grading reads it as its option's value.
+        value = read_answer(text) if text and not is_letter(text) else None
+        out.append(Response(sid, question, value, text, line))
     if problems:
         raise InputFileError(listed(f"responses {path}", problems))
     return out
