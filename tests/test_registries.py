@@ -254,12 +254,13 @@ def test_the_softmax_derivation_is_its_jacobian():
 
     zs = sp.symbols("z1:4", real=True)
     outputs = ACTIVATIONS["softmax"].sympy_value(list(zs), 0)
-    ek, ej, S, one = symbols_of_quotient()
+    ek, ej, S, one, ok, oj = symbols_of_quotient()
     lines = [line for line in derivation_lines("softmax") if line.lhs == "df"]
     assert lines
     for k in range(3):
         for j in range(3):
-            at = {ek: sp.exp(zs[k]), ej: sp.exp(zs[j]), S: sum(sp.exp(z) for z in zs), one: int(k == j)}
+            at = {ek: sp.exp(zs[k]), ej: sp.exp(zs[j]), S: sum(sp.exp(z) for z in zs), one: int(k == j),
+                  ok: outputs[k], oj: outputs[j]}
             for line in lines:
                 for value in _line_values(line):
                     assert sp.simplify(value.subs(at) - sp.diff(outputs[k], zs[j])) == 0

@@ -349,7 +349,7 @@ def derivation_lines(name: str) -> list:
         return derivations.case_lines(f, x)
     lines = derivations.chain_lines(act.hand_terms(x, alpha), f, x)
     if act.derivative_from == "output":
-        lines.append(derivations.output_form_line(f, lambda a: act.sympy_derivative(x, a, alpha)))
+        lines.append(derivations.output_form_line(act.hand_terms(x, alpha), lambda a: act.sympy_derivative(x, a, alpha)))
     return lines
 
 
@@ -362,4 +362,5 @@ def derivative_formula_latex(name: str) -> tuple[str, str]:
     if not act.elementwise:
         return (r"\frac{e^{z_k}}{\sum_m e^{z_m}}", act.derivative_latex)
     f = act.sympy_value(x, alpha)
-    return sp.latex(f), sp.latex(sp.diff(f, x))
+    # A function a calculator has a key for (tanh) is shown in exponentials, as it is computed by hand.
+    return sp.latex(f.rewrite(sp.exp)), sp.latex(sp.diff(f, x))

@@ -103,10 +103,12 @@ def _as_fraction(expr):
     )
 
 
-def output_form_line(definition, in_terms_of_output) -> Line:
-    """f'(x) with the output a = f(x) written in: the derivative as a function of the output."""
+def output_form_line(terms: list[Term], in_terms_of_output) -> Line:
+    """f'(x) with the output a = f(x) written in (as rewritten): the derivative as a function of
+    the output, which the forward pass has already computed."""
     sp = _sympy()
-    return Line("Write it in terms of the output", "df", (in_terms_of_output(sp.UnevaluatedExpr(definition)),))
+    a = sp.UnevaluatedExpr(_as_fraction(rewritten(terms).product()))
+    return Line("Write it in terms of the output", "df", (in_terms_of_output(a),))
 
 
 def case_lines(definition, x) -> list[Line]:
@@ -121,7 +123,7 @@ def quotient_lines() -> list[Line]:
     """o_k = e^{z_k} / S with S the sum of the layer's exponentials, by the quotient rule:
     d e^{z_k}/dz_j = 1[k=j] e^{z_k} and dS/dz_j = e^{z_j}."""
     sp = _sympy()
-    ek, ej, S, one = symbols_of_quotient()
+    ek, ej, S, one, ok, oj = symbols_of_quotient()
     M = lambda *a: sp.Mul(*a, evaluate=False)
     A = lambda *a: sp.Add(*a, evaluate=False)
     rule = M(A(M(one, ek, S), M(-1, ek, ej)), sp.Pow(S, -2, evaluate=False))
@@ -129,14 +131,16 @@ def quotient_lines() -> list[Line]:
     return [
         Line("Write the output as a quotient, with $S = \\sum_m e^{z_m}$", "f", (Written(M(ek, sp.Pow(S, -1, evaluate=False))),)),
         Line("Differentiate by the quotient rule, with $\\frac{\\partial e^{z_k}}{\\partial z_j} = "
-             "\\mathbb{1}[k=j]\\, e^{z_k}$ and $\\frac{\\partial S}{\\partial z_j} = e^{z_j}$", "df", (Written(rule), Written(split))),
+             "\\mathbb{1}[k=j] \\thinspace e^{z_k}$ and $\\frac{\\partial S}{\\partial z_j} = e^{z_j}$", "df", (Written(rule), Written(split))),
+        Line("Write it in terms of the outputs", "df", (Written(M(ok, sp.UnevaluatedExpr(A(one, M(-1, oj))))),)),
     ]
 
 
 def symbols_of_quotient():
-    """The symbols of the softmax quotient: e^{z_k}, e^{z_j}, S and the indicator 1[k=j]."""
+    """The symbols of the softmax quotient: e^{z_k}, e^{z_j}, S, the indicator 1[k=j], o_k, o_j."""
     sp = _sympy()
-    return sp.Symbol("e^{z_k}"), sp.Symbol("e^{z_j}"), sp.Symbol("S"), sp.Symbol(r"\mathbb{1}[k=j]")
+    return (sp.Symbol("e^{z_k}"), sp.Symbol("e^{z_j}"), sp.Symbol("S"), sp.Symbol(r"\mathbb{1}[k=j]"),
+            sp.Symbol("o_k"), sp.Symbol("o_j"))
 
 
 # ---------------------------------------------------------------- LaTeX
