@@ -494,8 +494,10 @@ def sheet_tikz(spec, F, values, neurons) -> dict[str, Any] | None:
     edges = [{"src": f"(n{e.l - 1}x{e.i})", "dst": f"(n{e.l}x{e.j})"} for e in geo.edges]
     heads = [{"name": layer_name(spec, l), "at": _at(l * frame.dx, geo.widest * frame.dy / 2 + 0.3)}
              for l in range(geo.depth + 1)]
+    # Its height on the page, at most: the rows, the layer names above them.
+    height = f"{(geo.widest - 1) * frame.dy + frame.node_h + 0.8:.2f}cm"
     return {"columns": columns, "edges": edges, "labels": _tikz_labels(lay, label_text), "heads": heads,
-            "outputs": [n["id"] for n in columns[-1]]}
+            "outputs": [n["id"] for n in columns[-1]], "height": height}
 
 
 # ---------------------------------------------------------------- SVG
