@@ -92,7 +92,9 @@ def test_a_class_is_graded_within_tolerance(exam, tmp_path):
     grades = {r["id"]: r for r in read_csv(path)}
     assert list(grades) == [str(n) for n in range(1, 13)]
     n = len(labels)
-    assert list(grades["1"]) == ["id", "name", "variant", *labels, "total", "max", "diagnosis"]
+    assert list(grades["1"]) == ["id", "name", "variant", *labels, "total", "max", "quantities", "diagnosis"]
+    asked = {r["question"]: r["quantity"] for r in expected if r["id"] == "1"}
+    assert grades["1"]["quantities"] == "; ".join(f"{q}: {asked[q]}" for q in labels)
     assert all(grades[s]["diagnosis"] == "" for s in ("1", "3", "4", "5", "12"))
     assert all(grades[s]["total"] == grades[s]["max"] == str(n) for s in ("1", "5", "6", "7", "8", "9", "10", "11"))
     assert grades["2"]["1c"] == "0" and grades["2"]["2e"] == "0" and grades["2"]["total"] == str(n - 2)
@@ -102,16 +104,14 @@ def test_a_class_is_graded_within_tolerance(exam, tmp_path):
     assert lines[0].startswith(f"12 students, {n} questions, {n} points: mean ")
     assert lines[1].startswith("most missed: 1a (2 of 12, 2 unanswered); 1c (2 of 12, 1 unanswered)")
     assert lines[2] == "no responses from 1 student(s): 12"
-    assert lines[3].endswith(f"feedback in {exam / 'feedback'}")
+    assert lines[3].startswith("right by quantity: ") and " of " in lines[3]
+    assert lines[4].endswith(f"feedback in {exam / 'feedback'}")
     assert (exam / "feedback" / "2.md").read_text(encoding="utf-8").count("| 0 of 1 |") == 2
 
 
 @pytest.mark.parametrize("rows, message", [
     ([["99", "1a", "0.5"]], "line 2: no student '99' in the exam"),
     ([["1", "1a", "0.5"], ["1", "9z", "0.5"]], "line 3: no question '9z' on the sheet of student 1 (questions: 1a,"),
-    ([["1", "1a", "0,5"]], "line 2: value '0,5' is not a number; use a point for decimals"),
-    ([["1", "1a", "abc"]], "line 2: value 'abc' is not a number"),
-    ([["1", "1a", "nan"]], "line 2: value 'nan' is not a number"),
     ([["1", "1a", "0.5"], ["1", "1a", "0.6"]], "line 3: student 1, question 1a is already answered on line 2"),
     ([["1", "1a", "0.5"], ["1", "1A", "0.6"]], "line 3: student 1, question 1a is already answered on line 2"),
     ([["1", "", "0.5"]], "line 2: the question is empty"),
@@ -122,6 +122,48 @@ def test_bad_responses_are_one_line_and_write_nothing(exam, tmp_path, rows, mess
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
     assert f"worksheet: error: responses r.csv {message}" in result.stderr
     assert not (tmp_path / "g.csv").exists()
+
+
+def test_structural_problems_are_listed_at_once(exam, tmp_path):
+    write_csv(tmp_path / "r.csv", ["id", "question", "value"],
+              [["99", "1a", "0.5"], ["1", "9z", "0.5"], ["1", "1a", "0.5"], ["1", "1a", "0.6"], ["98", "1a", "1"]])
+    result = run(["grade", "--exam", str(exam), "--responses", "r.csv", "--out", "g.csv"], tmp_path)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert ("responses r.csv: 4 problems: line 2: no student '99' in the exam; line 3: no question '9z'"
+            in result.stderr)
+    assert "; line 5: student 1, question 1a is already answered on line 4; line 6: no student '98'" in result.stderr
+    assert not (tmp_path / "g.csv").exists()
+
+
+def test_values_that_are_not_numbers_are_wrong_and_listed(exam, tmp_path):
+    mine = carried_answers("1")
+    labels = list(mine)
+    rows = [["1", label, mine[label]] for label in labels]
+    rows[0][2] = mine[labels[0]].replace(".", ",")  # a decimal comma: read as a point
+    rows[1][2] = "abc"
+    rows[2][2] = "nan"
+    write_csv(tmp_path / "r.csv", ["id", "question", "value"], rows)
+    result = run(["grade", "--exam", str(exam), "--responses", "r.csv", "--out", "g.csv"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "counted as wrong, not a number: responses r.csv: 2 problems: line 3: 'abc' is not a number; " \
+           "line 4: 'nan' is not a number" in result.stdout
+    grades = {r["id"]: r for r in read_csv(tmp_path / "g.csv")}
+    assert grades["1"][labels[0]] == "1" and grades["1"][labels[1]] == grades["1"][labels[2]] == "0"
+    strict = run(["grade", "--exam", str(exam), "--responses", "r.csv", "--out", "s.csv", "--strict"], tmp_path)
+    assert strict.returncode == 2 and len(strict.stderr.splitlines()) == 1, strict.stderr
+    assert "responses r.csv: 2 problems: line 3: 'abc' is not a number" in strict.stderr
+    assert not (tmp_path / "s.csv").exists()
+
+
+@pytest.mark.parametrize("text, value", [
+    ("0,48555", Decimal("0.48555")), ("-0,5", Decimal("-0.5")), ("12,5", Decimal("12.5")),
+    ("0,123", Decimal("0.123")), ("1,234", None), ("1,2,3", None), ("0.5", Decimal("0.5")), ("abc", None),
+    ("\u22120.25", Decimal("-0.25")), ("", None),
+])
+def test_a_decimal_comma_is_read_where_unambiguous(text, value):
+    from worksheet.inputs import read_answer
+
+    assert read_answer(text) == value
 
 
 def test_bad_response_files_and_exam_folders(exam, tmp_path):
@@ -185,7 +227,7 @@ def test_wrong_answers_are_diagnosed_and_carried_forward(exam, tmp_path):
     assert "the activation's derivative is missing from the output delta" in feedback and "$$" in feedback
     path, lines = graded(api.grade(exam, responses, tmp_path / "carried.csv", carry_forward=True, carry_fraction=0.5))
     carried = {r["id"]: r for r in read_csv(path)}
-    labels = [k for k in plain["1"] if k not in ("id", "name", "variant", "total", "max", "diagnosis")]
+    labels = [k for k in plain["1"] if k not in ("id", "name", "variant", "total", "max", "quantities", "diagnosis")]
     # A student wrong from their first mistake on gets half of every later answer that follows from it.
     for sid in ("1", "2"):
         assert Decimal(carried[sid]["total"]) > Decimal(plain[sid]["total"])

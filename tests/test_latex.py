@@ -450,7 +450,7 @@ def _exam_document(students: int) -> tuple[str, list[str]]:
     sheet = load_sheet(Network(seed=3, bias=True), Sheet(problems=2), None, "Quiz")
     order = []
     for s in numbered(students):
-        v = _variant(sheet, 3, sheet.options_hash(), ("pdf",), {s.id: ""}, s)
+        v = _variant(sheet, 3, sheet.options_hash(), ("pdf",), {s.id: ""}, {}, s)
         order += [(f"sheet-{s.id}", v["bodies"][0]), (f"key-{s.id}", v["bodies"][1])]
     return tex_document([body for _, body in order]), [tag for tag, _ in order]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import SpecError
+from .errors import InputFileError, SpecError
 from .engine.spec import NetworkSpec, build_spec, read_spec_file
 from .options import Documents, Network, Sheet
 
@@ -197,8 +197,8 @@ def load_sheet(network: Network, sheet: Sheet, spec: str | Path | None, default_
     from .assessment.sheetspec import MAX_PAGE_PROBLEMS, MAX_PROBLEMS, build_sheet_spec
 
     choices = check_choices(sheet.choices)
-    built = build_sheet_spec(network.given(), level=sheet.level, points=sheet.points, problems=sheet.problems,
-                             spec_path=spec_path(spec), default_title=default_title,
+    built = build_sheet_spec(network.given(), level=sheet.level, points=sheet.points, ask=sheet.ask,
+                             problems=sheet.problems, spec_path=spec_path(spec), default_title=default_title,
                              full_solutions=sheet.full_solutions,
                              max_problems=MAX_PAGE_PROBLEMS if page_only else MAX_PROBLEMS)
     return replace(built, choices=choices, diagnosis=sheet.diagnosis)
@@ -283,14 +283,17 @@ def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str 
 def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Path | None = None,
          roster: Path | None = None, variants: int | None = None, manifest: Path | None = None,
          formats: tuple[str, ...] | None = None, out: Path | None = None, force: bool = False,
-         jobs: int | None = None, progress=None, moodle_style: str | None = None) -> Documents:
+         jobs: int | None = None, progress=None, moodle_style: str | None = None,
+         tex_engine: str | None = None) -> Documents:
     """One variant per student (of a `roster` CSV, or `variants` numbered ones), each with its
     key, answers.csv and manifest.json; or, from an exam's `manifest`, the same exam again
     (`worksheet exam`). `out` is the folder it is meant for: an exam already there is checked
     (another seed or options, or students dropped, need `force`) and its files of formats not
     asked for now are kept. `jobs` processes (None: every core) share the work, with the same
     files whatever their number; `progress` (publish.progress.Progress) counts the work done;
-    `moodle_style` (numerical or cloze; from a manifest, the one it records) shapes the moodle format."""
+    `moodle_style` (numerical or cloze; from a manifest, the one it records) shapes the moodle format.
+    `tex_engine`: `auto` (each student's documents by pdflatex, or by lualatex where their own name
+    needs it) or `lualatex` (every document); from a manifest, the one it records."""
     from functools import partial
 
     from . import __version__
@@ -315,7 +318,8 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
         notes += [note] if note else []
         if formats is None and made is not None:
             formats = tuple(f for f in SHEET_FORMATS if f in made) or None
-        moodle_style = moodle_style or _recorded_moodle_style(manifest)
+        moodle_style = moodle_style or _recorded(manifest, "moodle_style")
+        tex_engine = tex_engine or _recorded(manifest, "tex_engine")
         source = f"manifest {manifest}"
     else:
         exam_sheet = load_sheet(network, sheet, spec, "Backpropagation exam")
@@ -330,7 +334,11 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     notes += [note] if note else []
     if "html" in formats:
         raise SpecError("format 'html' is for generate, reference and practice, not for an exam")
-    names_tex, engine = _names_tex(students, source, formats) if {"tex", "pdf"} & set(formats) else ({}, "pdflatex")
+    tex_engine = tex_engine or "auto"
+    if tex_engine not in TEX_ENGINES:
+        raise SpecError(f"tex engine {tex_engine!r} is not known; allowed: {', '.join(TEX_ENGINES)}")
+    names_tex, engines = (_names_tex(students, source, formats, tex_engine) if {"tex", "pdf"} & set(formats)
+                          else ({}, {}))
     exam_seed = exam_sheet.seed if exam_sheet.seed is not None else new_seed()
     options_hash = exam_sheet.options_hash()
     out = Path("output") / slug(exam_sheet.title) if out is None else Path(out)
@@ -338,7 +346,7 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     keep = check_folder(out, *guard, lock_it=False)
 
     # Per student: the variant drawn once, its sheet and key rendered in memory (on every core).
-    job = partial(_variant, exam_sheet, exam_seed, options_hash, formats, names_tex, engine=engine)
+    job = partial(_variant, exam_sheet, exam_seed, options_hash, formats, names_tex, engines)
     files: dict[str, str | bytes] = {}
     expected, records, bodies, solutions, lms_variants = [], [], {}, {}, []
     task = bar.task("variants", len(students))
@@ -357,7 +365,7 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
         from .publish.typeset import exam_pdfs
 
         task = bar.task("typesetting", len(students))
-        files.update(exam_pdfs(students, bodies, solutions, jobs, partial(bar.advance, task), engine))
+        files.update(exam_pdfs(students, bodies, solutions, jobs, partial(bar.advance, task), engines))
     with stage("rendering"):
         files["answers.csv"] = answers_csv(expected)
         if lms_variants:
@@ -366,7 +374,8 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
             files.update(lms_files(exam_sheet.title, lms_variants, formats, moodle_style))
     listed = sorted(set(files) | {rel for rel in keep if rel not in files and (out / rel).is_file()})
     files[MANIFEST] = manifest_json(generator, exam_sheet, exam_seed, options_hash, formats, records, listed,
-                                    moodle_style if "moodle" in formats else None)
+                                    moodle_style if "moodle" in formats else None,
+                                    tex_engine if tex_engine != "auto" else None)
     if exam_sheet.seed is None:
         notes.append(f"the exam seed was drawn at random and recorded in {out / MANIFEST}; it is the key to "
                      "every variant's answers, so keep that file private")
@@ -377,8 +386,8 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
                      whole_folder=True, keep=tuple(keep), guard=guard)
 
 
-def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...], names_tex: dict[str, str], s,
-             engine: str = "pdflatex"):
+def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...], names_tex: dict[str, str],
+             engines: dict[str, str], s):
     """One student's variant: drawn once, its sheet and key rendered in memory."""
     from decimal import Decimal
 
@@ -396,16 +405,16 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
         ctx = with_choices(sheet_context(sheet, drawn, {"code": code, "options_hash": options_hash}, student=person),
                            sheet, drawn)
         expected = [
-            Expected(s.id, s.name, code, q["label"], Decimal(a.text), a.tolerance, p.source.points,
+            Expected(s.id, s.name, code, q["label"], Decimal(a.text), a.tolerance, points,
                      quantity_name(p.trace.spec, a.quantity), *_choice_cells(q))
             for record, p in zip(ctx["problems"], drawn)
-            for q, a in zip(record["questions"], p.answers)
+            for q, a, points in zip(record["questions"], p.answers, p.points)
         ]
     with stage("rendering"):
         files, rendered, walks = _sheet_files(ctx, drawn, formats,
                                               {"sheet": f"sheets/{s.id}", "key": f"keys/{s.id}"},
                                               (f"sheet-{s.id}", f"key-{s.id}"), student={"id": s.id, "name": s.name},
-                                              engine=engine)
+                                              engine=engines.get(s.id, "pdflatex"))
     lms = None
     if any(f in formats for f in LMS_FORMATS):
         from .publish.lms.items import variant
@@ -436,41 +445,44 @@ def _choice_cells(question: dict) -> tuple[str, str]:
     return question["answer"]["letter"], options_cell(question)
 
 
-def _recorded_moodle_style(manifest: Path) -> str | None:
-    """The moodle style an exam's manifest (read and checked already) records, if any."""
+def _recorded(manifest: Path, key: str) -> str | None:
+    """A choice an exam's manifest (read and checked already) records (moodle_style, tex_engine), if any."""
     import json
 
-    style = json.loads(Path(manifest).read_text(encoding="utf-8")).get("moodle_style")
-    return style if isinstance(style, str) else None
+    value = json.loads(Path(manifest).read_text(encoding="utf-8")).get(key)
+    return value if isinstance(value, str) else None
 
 
-def _names_tex(students, source: str, formats: tuple[str, ...]) -> tuple[dict[str, str], str]:
-    """Each name as LaTeX text, and the TeX engine of the sheets (publish.pdf.engine_for):
-    pdflatex when every name can be set with T1 fonts, else lualatex with every name as written."""
+TEX_ENGINES = ("auto", "lualatex")
+
+
+def _names_tex(students, source: str, formats: tuple[str, ...],
+               choice: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Each name as LaTeX text and each student's TeX engine (publish.pdf.engine_for). With
+    `auto`, a student's documents depend on their own name alone: pdflatex when it can be set
+    with T1 fonts, else lualatex with the name as written; with `lualatex`, every document."""
     from .documents.texescape import tex_name, tex_name_unicode
     from .publish.pdf import engine_for
 
-    latin = {}
-    first = None
+    names, engines = {}, {}
     for s in students:
         try:
-            latin[s.id] = tex_name(s.name)
+            latin = tex_name(s.name) if choice == "auto" else None
         except ValueError:
-            first = first or s
-    who = ""
-    if first is not None:
-        where = f"{source} line {first.line}" if first.line else source
-        who = f"{where}: the name of student {first.id} ({first.name})"
-    engine = engine_for(first is None, "pdf" in formats, who)
-    if engine == "pdflatex":
-        return latin, engine
-    return {s.id: tex_name_unicode(s.name) for s in students}, engine
+            latin = None
+        where = f"{source} line {s.line}" if s.line else source
+        who = f"{where}: the name of student {s.id} ({s.name})" if choice == "auto" else "--tex-engine lualatex"
+        engines[s.id] = engine_for(latin is not None, "pdf" in formats, who)
+        names[s.id] = latin if latin is not None else tex_name_unicode(s.name)
+    return names, engines
 
 
 def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forward: bool = False,
-          carry_fraction: float = 1.0, report: bool = False, pdf: bool = False) -> Documents:
+          carry_fraction: float = 1.0, report: bool = False, pdf: bool = False,
+          strict: bool = False) -> Documents:
     """Each response marked within its tolerance (`worksheet grade`): grades.csv with each wrong
-    answer's diagnosis, feedback/<id>.md per student, and a summary in the report. With
+    answer's diagnosis, feedback/<id>.md per student, and a summary in the report. An answer
+    that is not a number is wrong and listed in the report (with `strict`, an error). With
     `carry_forward`, an answer right given the student's own earlier answers gets
     `carry_fraction` of its points; with `report`, report.md and its SVG figures (item analysis);
     with `pdf`, feedback/<id>.pdf too (and report.pdf with `report`)."""
@@ -479,10 +491,10 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
     from . import __version__
     from .assessment.choices import resolve_letters
     from .assessment.grading import grade as mark
-    from .assessment.grading import check_output, grades_csv, read_answers, summary
+    from .assessment.grading import by_kind, check_output, grades_csv, read_answers, summary
     from .assessment.manifest import load_exam
     from .assessment.review import diagnosis_cell, feedback_md, review, student_problems
-    from .assessment.roster import read_responses
+    from .assessment.roster import listed, read_responses
 
     if not 0 < carry_fraction <= 1:
         raise SpecError(f"carry fraction {carry_fraction} is out of range; allowed: above 0, at most 1")
@@ -492,6 +504,9 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
     given = resolve_letters(expected, read_responses(responses), responses)
     path = Path(exam_dir) / "grades.csv" if out is None else Path(out)
     check_output(path, exam_dir, responses, manifest)
+    unreadable = [f"line {r.line}: {r.text!r} is not a number" for r in given if r.unreadable]
+    if unreadable and strict:
+        raise InputFileError(listed(f"responses {responses}", unreadable))
     # Marking, then each student's variant drawn again from the manifest for the review.
     grades = mark(expected, given, responses)
     problems = student_problems(manifest, Path(exam_dir), f"worksheet {__version__}")
@@ -503,7 +518,10 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
     reviews = review(grades, expected, given, problems, credited)
     # Output: grades.csv, and feedback/<id>.md (and the report) beside it.
     title = str((manifest.get("options") or {}).get("title") or manifest.get("title") or "Exam")
-    files = {path.name: grades_csv(grades, {r.first.id: diagnosis_cell(r) for r in reviews})}
+    asked: dict[str, dict[str, str]] = {}
+    for e in expected:
+        asked.setdefault(e.id, {})[e.question] = e.quantity
+    files = {path.name: grades_csv(grades, {r.first.id: diagnosis_cell(r) for r in reviews}, asked)}
     for r in reviews:
         files[f"feedback/{r.first.id}.md"] = feedback_md(r, title, grades.maximum)
     if report:
@@ -517,7 +535,9 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
         if report:
             files["report.pdf"] = report_pdf(grades, reviews, title)
     diagnosed = sum(1 for r in reviews for i in r.items if i.suspect is not None)
-    lines = summary(grades)
+    lines = summary(grades) + by_kind(grades, expected)
+    if unreadable:
+        lines.append(listed(f"counted as wrong, not a number: responses {responses}", unreadable))
     lines.append(f"{diagnosed} wrong answer(s) matched a misconception; feedback in {path.parent / 'feedback'}")
     if carry_forward:
         lines.append(f"{len(credited)} answer(s) credited by error carried forward")

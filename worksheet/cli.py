@@ -110,7 +110,8 @@ def _sheet(params: dict):
     from .options import Sheet
 
     return Sheet(problems=params["problems"], level=params["level"], points=params["points"],
-                 full_solutions=params["full_solutions"], choices=params["choices"], diagnosis=params["diagnosis"])
+                 full_solutions=params["full_solutions"], ask=params["ask"], choices=params["choices"],
+                 diagnosis=params["diagnosis"])
 
 
 def _note(text: str) -> None:
@@ -205,7 +206,13 @@ Problems = Annotated[Optional[int], _option(
 Level = Annotated[Optional[str], _option(
     "--level", metavar="LEVEL", help="Questions asked: forward, loss, output, hidden or full. [default: full]")]
 Points = Annotated[Optional[str], _option(
-    "--points", metavar="P", help="Points per question, up to 100 with two decimals. [default: 1]")]
+    "--points", metavar="P", help="Points per question, up to 100 with two decimals: one value for all, or one "
+                                  "per question (1,1,2). [default: 1]")]
+Ask = Annotated[Optional[str], _option(
+    "--ask", metavar="KINDS",
+    help="The quantities asked in each problem, in place of the level's, one question each: a comma list of "
+         "net_h, h, net_o, o, E_k, E, dE/do, dE/dh, delta_o, delta_h, dE/dw_o, dE/dw_h, w_new_o, w_new_h, "
+         "dE/db_o, dE/db_h, b_new_o, b_new_h (_o: the output layer, _h: a hidden one). [default: the level's]")]
 FullSolutions = Annotated[bool, _option(
     "--full-solutions", help="Append each problem's complete walkthrough to the key. [default: off]")]
 PracticeFormat = Annotated[Optional[str], _option(
@@ -255,6 +262,7 @@ def practice(
     problems: Problems = None,
     level: Level = None,
     points: Points = None,
+    ask: Ask = None,
     full_solutions: FullSolutions = False,
     choices: Choices = None,
     diagnosis: Diagnosis = False,
@@ -291,6 +299,7 @@ def exam(
     problems: Problems = None,
     level: Level = None,
     points: Points = None,
+    ask: Ask = None,
     full_solutions: FullSolutions = False,
     choices: Choices = None,
     diagnosis: Diagnosis = False,
@@ -311,6 +320,10 @@ def exam(
     out: _out("output/TITLE-AS-A-FOLDER-NAME, e.g. output/backpropagation-exam") = None,
     force: Force = False,
     manifest: Manifest = None,
+    tex_engine: Annotated[Optional[str], _option(
+        "--tex-engine", metavar="ENGINE",
+        help="auto: each student's LaTeX and PDF by pdflatex, or by lualatex where their own name needs it; "
+             "lualatex: every document. [default: auto]")] = None,
     jobs: Jobs = None,
     quiet: Quiet = False,
 ) -> None:
@@ -331,7 +344,8 @@ def exam(
     with Progress(not quiet) as bar:
         documents = api.exam(_network(params), _sheet(params), spec=spec, roster=roster, variants=variants,
                              manifest=manifest, formats=api.parse_formats(format, api.SHEET_FORMAT_ORDER), out=out,
-                             force=force, jobs=jobs, progress=bar, moodle_style=moodle_style)
+                             force=force, jobs=jobs, progress=bar, moodle_style=moodle_style,
+                             tex_engine=tex_engine)
         task = bar.task("writing", len(documents.files))
         with stages.stage("writing"):
             _publish(documents, partial(bar.advance, task))
@@ -361,6 +375,10 @@ def grade(
         "--pdf",
         help="Also typeset feedback/ID.pdf for every student, and report.pdf with --report (needs pdflatex). "
              "[default: off]")] = False,
+    strict: Annotated[bool, _option(
+        "--strict",
+        help="Refuse responses with any value that is not a number, instead of counting it wrong. "
+             "[default: off]")] = False,
 ) -> None:
     """Mark answers within tolerance: grades.csv with a diagnosis of each wrong answer.
 
@@ -369,7 +387,7 @@ def grade(
     """
     from . import api
 
-    documents = api.grade(exam, responses, out, carry_forward, carry_fraction, report, pdf)
+    documents = api.grade(exam, responses, out, carry_forward, carry_fraction, report, pdf=pdf, strict=strict)
     for line in documents.report:
         typer.echo(line)
     _publish(documents)

@@ -103,6 +103,27 @@ def parse_decimal(text: str, what: str, error: type[WorksheetError] = InputFileE
     return d
 
 
+# A decimal comma, as many locales write 0,48555: read as a point unless it could be a thousands
+# separator (1,234 is 1.234 or 1234).
+_COMMA = re.compile(r"([+-]?)([0-9]+),([0-9]+)", re.ASCII)
+
+
+def read_answer(text: str) -> Decimal | None:
+    """A student's answer as a number, a decimal comma read as a point where it is unambiguous;
+    None when it is not a number."""
+    t = text.strip().replace("\u2212", "-")
+    comma = _COMMA.fullmatch(t)
+    if comma:
+        sign, whole, fraction = comma.groups()
+        if whole.lstrip("0") and len(fraction) == 3:
+            return None
+        t = f"{sign}{whole}.{fraction}"
+    try:
+        return parse_decimal(t, "answer")
+    except InputFileError:
+        return None
+
+
 def whole_number(value: Any, what: str, lo: int, hi: int | None, error: type[WorksheetError]) -> int:
     """An integer from a TOML or JSON value or a text of ASCII digits, within [lo, hi]."""
     if isinstance(value, str) and _WHOLE.fullmatch(value.strip()):

@@ -38,8 +38,9 @@ class Sheet:
 
     problems: int | None = None
     level: str | None = None  # forward, loss, output, hidden or full
-    points: str | None = None  # points per question, up to two decimals
+    points: str | None = None  # points per question, up to two decimals: one value, or one per question (1,1,2)
     full_solutions: bool = False  # the key appends each problem's complete walkthrough
+    ask: str | None = None  # the kinds of quantity asked, in place of the level's (h,delta_o,w_new_o)
     choices: int | None = None  # options per question (multiple choice); None: open answers
     diagnosis: bool = False  # redraw until every known mistake's value can be told apart
 

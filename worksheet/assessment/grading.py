@@ -10,7 +10,7 @@ from pathlib import Path
 from ..errors import InputFileError
 from ..inputs import parse_decimal
 from .spreadsheet import uncell, write_rows
-from .roster import Response
+from .roster import Response, listed
 
 ANSWERS = "answers.csv"
 ANSWER_COLUMNS = ("id", "name", "variant", "question", "quantity", "expected", "tolerance", "points")
@@ -95,20 +95,25 @@ def grade(expected: list[Expected], responses: list[Response], responses_path: P
     # regardless of case (see roster.py) and labels are lower case.
     ids = {sid.lower(): sid for sid in by_student}
     answered: dict[tuple[str, str], Response] = {}
+    problems = []  # every unknown student or question and every repeated answer, listed at once
     for r in responses:
-        where = f"responses {responses_path} line {r.line}"
         sid = ids.get(r.id.lower())
         if sid is None:
-            raise InputFileError(f"{where}: no student {r.id!r} in the exam")
+            problems.append(f"line {r.line}: no student {r.id!r} in the exam")
+            continue
         label = r.question.lower()
         if label not in by_student[sid]:
             labels = ", ".join(by_student[sid])
-            raise InputFileError(
-                f"{where}: no question {r.question!r} on the sheet of student {sid} (questions: {labels})")
+            problems.append(f"line {r.line}: no question {r.question!r} on the sheet of student {sid} "
+                            f"(questions: {labels})")
+            continue
         if (sid, label) in answered:
-            raise InputFileError(f"{where}: student {sid}, question {label} is already answered on line "
-                                 f"{answered[(sid, label)].line}")
+            problems.append(f"line {r.line}: student {sid}, question {label} is already answered on line "
+                            f"{answered[(sid, label)].line}")
+            continue
         answered[(sid, label)] = r
+    if problems:
+        raise InputFileError(listed(f"responses {responses_path}", problems))
     questions = list(next(iter(by_student.values())))
     rows = []
     missed = {q: 0 for q in questions}
@@ -121,11 +126,11 @@ def grade(expected: list[Expected], responses: list[Response], responses_path: P
         for label, e in sheet.items():
             r = answered.get((sid, label))
             right = r is not None and r.value is not None and abs(r.value - e.value) <= e.tolerance
-            any_response = any_response or (r is not None and r.value is not None)
+            any_response = any_response or (r is not None and bool(r.text))
             points[label] = e.points if right else Decimal(0)
             if not right and label in missed:
                 missed[label] += 1
-                if r is None or r.value is None:
+                if r is None or not r.text:
                     unanswered[label] += 1
         if not any_response:
             without.append(sid)
@@ -134,16 +139,43 @@ def grade(expected: list[Expected], responses: list[Response], responses_path: P
     return Grades(questions, rows, maximum, missed, unanswered, without)
 
 
-def grades_csv(g: Grades, diagnoses: dict[str, str] | None = None) -> str:
-    """One row per student; with `diagnoses` (id -> text), a last column naming the misconception
-    each wrong answer matches."""
+def grades_csv(g: Grades, diagnoses: dict[str, str] | None = None,
+               quantities: dict[str, dict[str, str]] | None = None) -> str:
+    """One row per student; with `quantities` (id -> label -> name), a column naming what each
+    question asked that student (`1a: h1; 1b: delta_o1`); with `diagnoses` (id -> text), a last
+    column naming the misconception each wrong answer matches."""
+    asked = ["quantities"] if quantities is not None else []
     extra = ["diagnosis"] if diagnoses is not None else []
     rows = []
     for first, points, total in g.students:
         cells = [_plain(points.get(q, Decimal(0))) for q in g.questions]
+        names = ["; ".join(f"{q}: {n}" for q, n in quantities.get(first.id, {}).items() if n)] if asked else []
         more = [diagnoses.get(first.id, "")] if diagnoses is not None else []
-        rows.append([first.id, first.name, first.variant, *cells, _plain(total), _plain(g.maximum), *more])
-    return write_rows(["id", "name", "variant", *g.questions, "total", "max", *extra], rows)
+        rows.append([first.id, first.name, first.variant, *cells, _plain(total), _plain(g.maximum), *names, *more])
+    return write_rows(["id", "name", "variant", *g.questions, "total", "max", *asked, *extra], rows)
+
+
+def quantity_kind(quantity: str) -> str:
+    """delta_h1 -> delta_h, dE/dw5 -> dE/dw, w5_new -> w_new: the name without its indices."""
+    return "".join(ch for ch in quantity if not ch.isdigit() and ch != ".")
+
+
+def by_kind(g: Grades, expected: list[Expected]) -> list[str]:
+    """Per kind of quantity asked, across students and questions: answers right of those asked."""
+    names = {(e.id, e.question): e.quantity for e in expected}
+    tally: dict[str, list[int]] = {}
+    for first, points, _ in g.students:
+        for label, got in points.items():
+            name = names.get((first.id, label), "")
+            if not name:
+                continue
+            row = tally.setdefault(quantity_kind(name), [0, 0])
+            row[0] += 1
+            row[1] += got > 0
+    if not tally:
+        return []
+    cells = [f"{kind} {right} of {asked} ({100 * right / asked:.0f}%)" for kind, (asked, right) in sorted(tally.items())]
+    return ["right by quantity: " + "; ".join(cells)]
 
 
 def summary(g: Grades) -> list[str]:

@@ -6,7 +6,7 @@ import io
 import math
 from dataclasses import dataclass
 
-from .grading import Grades
+from .grading import Grades, quantity_kind
 from .review import Review
 
 
@@ -70,7 +70,7 @@ def analyse(g: Grades, reviews: list[Review]) -> Analysis:
         for i in r.items:
             quantities.setdefault(i.label, set()).add(i.quantity)
             share = float(i.points / i.expected.points) if i.expected.points else 0.0
-            kinds.setdefault(_kind(i.quantity), []).append(share)
+            kinds.setdefault(quantity_kind(i.quantity), []).append(share)
             if i.suspect is not None:
                 for name in i.suspect.names:
                     counts.setdefault(i.label, {})[name] = counts.setdefault(i.label, {}).get(name, 0) + 1
@@ -105,11 +105,6 @@ def report_files(g: Grades, reviews: list[Review], title: str) -> dict[str, str]
         lines.append(f"| `{kind}` | {len(shares)} | {_mean(shares):.2f} |")
     return {"report.md": "\n".join(lines) + "\n", "report/scores.svg": scores_figure(a, "svg"),
             "report/items.svg": items_figure(a, "svg")}
-
-
-def _kind(quantity: str) -> str:
-    """delta_h1 -> delta_h, dE/dw5 -> dE/dw, w5_new -> w_new: the name without its indices."""
-    return "".join(ch for ch in quantity if not ch.isdigit() and ch != ".")
 
 
 def _num(x: float) -> str:

@@ -16,9 +16,11 @@ PRIVATE = "The seed is the key to every student's answers: keep this file away f
 
 
 def manifest_json(generator: str, sheet, seed: int, options_hash: str, formats: tuple[str, ...],
-                  students: list[dict], files: list[str], moodle_style: str | None = None) -> str:
+                  students: list[dict], files: list[str], moodle_style: str | None = None,
+                  tex_engine: str | None = None) -> str:
     """The manifest's text: everything that regenerates the exam (the Moodle style too, when the
-    moodle format was written), and the files it wrote."""
+    moodle format was written, and the TeX engine when one was chosen for every document), and
+    the files it wrote."""
     contents = {
         "schema": SCHEMA,
         "generator": generator,
@@ -29,6 +31,7 @@ def manifest_json(generator: str, sheet, seed: int, options_hash: str, formats: 
         "options": sheet.options(),
         "formats": list(formats),
         **({"moodle_style": moodle_style} if moodle_style else {}),
+        **({"tex_engine": tex_engine} if tex_engine else {}),
         "students": students,
         "files": files,
     }
@@ -137,6 +140,8 @@ def _spec_table(manifest: dict[str, Any]) -> dict[str, Any]:
     for p in options.get("problems", []):
         network = dict(p.get("network", {}))
         table = {**network, **p.get("given", {}), "level": p.get("level"), "points": p.get("points")}
+        if "ask" in p:
+            table["ask"] = p["ask"]
         problems.append(table)
     return {"title": options.get("title"), "seed": manifest.get("seed"), "problem": problems}
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..documents.notation import neuron, weight_number
-from ..documents.numbers import fmt, fmt_difference, fmt_given, parse_shown
+from ..documents.numbers import fmt, parse_shown
 from ..engine.calculator import StepTrace, Trace
 from ..engine.intervals import Iv
 from ..engine.losses import get_loss
@@ -88,18 +88,13 @@ def range_of(ranges: StepTrace, q: Quantity) -> Iv:
 
 def shown(trace: Trace, q: Quantity) -> str:
     """The value as the key shows it: the precision's decimals (tiny values with 3 significant
-    digits); a new parameter w - eta*g with every digit of the rounded step eta*g."""
+    digits), new weights too: a student who keeps every digit of w - eta*g and rounds the answer
+    writes exactly this, and one who rounds eta*g first is within the tolerance."""
     return _shown(trace, q, value_of(trace, q))
 
 
 def _shown(trace: Trace, q: Quantity, x: float) -> str:
-    p = trace.spec.precision
-    layer = trace.first.layers[q.l - 1] if q.l else None
-    if q.kind == "W_new":
-        return fmt_difference(x, [fmt_given(layer.W[q.j][q.i]), fmt(layer.step_W[q.j][q.i], p)], p)
-    if q.kind == "b_new":  # asked for trained biases only
-        return fmt_difference(x, [fmt_given(layer.b[q.j]), fmt(layer.step_b[q.j], p)], p)
-    return fmt(x, p)
+    return fmt(x, trace.spec.precision)
 
 
 def tolerance(text: str, iv: Iv) -> tuple[int, Decimal, str, str]:
@@ -245,6 +240,83 @@ def choose(spec, level: str, stream: Stream, ok) -> list[Quantity] | None:
     except _Unfit:
         return None
     return sorted(c.chosen, key=Quantity.sort_key)
+
+
+# What `--ask` names: the kinds of quantity `grade` counts by (quantity names without their
+# indices), each a kind of the trace in the output layer ("o") or any hidden layer ("h").
+ASK = {
+    "net_h": ("z", "h"), "h": ("a", "h"), "net_o": ("z", "o"), "o": ("a", "o"),
+    "E_k": ("E_k", None), "E": ("E", None), "dE/do": ("dE_do", "o"), "dE/dh": ("error", "h"),
+    "delta_o": ("delta", "o"), "delta_h": ("delta", "h"),
+    "dE/dw_o": ("grad_W", "o"), "dE/dw_h": ("grad_W", "h"), "w_new_o": ("W_new", "o"), "w_new_h": ("W_new", "h"),
+    "dE/db_o": ("grad_b", "o"), "dE/db_h": ("grad_b", "h"), "b_new_o": ("b_new", "o"), "b_new_h": ("b_new", "h"),
+}
+MAX_ASKED = 26  # the labels a to z
+
+
+def check_ask(value, spec) -> tuple[str, ...]:
+    """The kinds a problem asks, in the order given: a comma list or a TOML list of ASK's names,
+    each possible in this network."""
+    names = [v.strip() for v in value.split(",")] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+        raise SpecError(f"ask {value!r} is not a list of quantity kinds; allowed: {', '.join(ASK)}")
+    if len(names) > MAX_ASKED:
+        raise SpecError(f"ask lists {len(names)} quantities; at most {MAX_ASKED} fit the labels a to z")
+    for name in names:
+        if name not in ASK:
+            raise SpecError(f"ask: {name!r} is not a quantity kind; allowed: {', '.join(ASK)}")
+        kind, where = ASK[name]
+        if where == "h" and spec.depth < 2:
+            raise SpecError(f"ask: {name} needs a hidden layer; give layers with at least 3 sizes, e.g. 2-2-2")
+        if kind in ("grad_b", "b_new") and not spec.bias:
+            raise SpecError(f"ask: {name} needs biases (--bias)")
+        if kind == "b_new" and spec.bias_policy == "frozen":
+            raise SpecError(f"ask: {name} needs trained biases; frozen ones are not updated")
+        if kind == "dE_do" and not get_loss(spec.loss).derivative_asked:
+            raise SpecError(f"ask: {name} is not asked with the {spec.loss} loss, whose output delta is direct")
+        if names.count(name) > len(candidates(spec, name)):
+            raise SpecError(f"ask: {name} is listed {names.count(name)} times; this network has "
+                            f"{len(candidates(spec, name))} of them")
+    return tuple(names)
+
+
+def candidates(spec, name: str) -> list[Quantity]:
+    """Every quantity of the network of one ASK kind."""
+    kind, where = ASK[name]
+    L = spec.depth
+    layers = [L] if where == "o" else list(range(1, L)) if where == "h" else [0]
+    if kind == "E_k":
+        return [Quantity("E_k", 0, k) for k in range(spec.layers[L])]
+    if kind == "E":
+        return [Quantity("E")]
+    if kind in ("grad_W", "W_new"):
+        return [Quantity(kind, l, j, i) for l in layers for j in range(spec.layers[l]) for i in range(spec.layers[l - 1])]
+    return [Quantity(kind, l, j) for l in layers for j in range(spec.layers[l])]
+
+
+def choose_asked(spec, ask: tuple[str, ...], stream: Stream, ok) -> list[Quantity] | None:
+    """One quantity of each asked kind, in the order of the computation, chosen with the seeded
+    stream among the well-posed ones not chosen yet; None when a kind has none left (redraw)."""
+    c = _Chooser(stream, ok)
+    try:
+        for name in ask:
+            every = candidates(spec, name)
+            # A gradient into a neuron whose delta is asked, the update of a weight whose gradient is:
+            # one line of computation rather than scattered values, where one fits.
+            related = [q for q in every if any(_follows(q, done) for done in c.chosen)]
+            try:
+                c.pick(related)
+            except _Unfit:
+                c.pick(every)
+    except _Unfit:
+        return None
+    return sorted(c.chosen, key=Quantity.sort_key)
+
+
+def _follows(q: Quantity, earlier: Quantity) -> bool:
+    if q.kind in ("grad_W", "grad_b", "b_new") and earlier.kind == "delta":
+        return (q.l, q.j) == (earlier.l, earlier.j)
+    return q.kind == "W_new" and earlier.kind == "grad_W" and (q.l, q.j, q.i) == (earlier.l, earlier.j, earlier.i)
 
 
 def _gradient_and_update(c: _Chooser, spec, l: int, j: int) -> None:

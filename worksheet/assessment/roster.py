@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import InputFileError
-from ..inputs import check_text, parse_decimal, read_bytes
+from ..inputs import check_text, read_answer, read_bytes
 
 MAX_ID = 64
 MAX_NAME = 200
@@ -123,9 +123,14 @@ def numbered(count: int) -> list[Student]:
 class Response:
     id: str
     question: str
-    value: Decimal | None  # None: unanswered
+    value: Decimal | None  # None: unanswered, or not a number (then `text` is not blank)
     text: str
     line: int
+
+    @property
+    def unreadable(self) -> bool:
+        """An answer given that is not a number: wrong, and listed."""
+        return self.value is None and bool(self.text)
 
 
 def is_letter(text: str) -> bool:
@@ -135,23 +140,31 @@ def is_letter(text: str) -> bool:
 
 
 def read_responses(path: Path) -> list[Response]:
-    """Rows of (id, question, value); a blank value is an unanswered question."""
+    """Rows of (id, question, value); a blank value is an unanswered question, a value that is not
+    a number (after reading a decimal comma) a wrong one. Rows without an id or question are
+    listed together in one error."""
     header, rows = read_rows(path, "responses")
     col = columns(header, ("id", "question", "value"), path, "responses")
-    seen: dict[tuple[str, str], int] = {}
     out = []
+    problems = []
     for line, row in rows:
-        where = f"responses {path} line {line}"
         sid = row[col["id"]].strip()
         question = row[col["question"]].strip()
         text = row[col["value"]].strip()
         if not sid or not question:
-            raise InputFileError(f"{where}: the {'id' if not sid else 'question'} is empty")
-        key = (sid, question)
-        if key in seen:
-            raise InputFileError(f"{where}: student {sid}, question {question} is already answered on line {seen[key]}")
-        seen[key] = line
+            problems.append(f"line {line}: the {'id' if not sid else 'question'} is empty")
+            continue
         # A letter answers a multiple-choice question; grading reads it as its option's value.
-        value = parse_decimal(text, f"{where}: value") if text and not is_letter(text) else None
+        value = read_answer(text) if text and not is_letter(text) else None
         out.append(Response(sid, question, value, text, line))
+    if problems:
+        raise InputFileError(listed(f"responses {path}", problems))
     return out
+
+
+def listed(where: str, problems: list[str]) -> str:
+    """Every problem of a file in one line: `where line 3: ...`, or `where: 2 problems: line 3: ...;
+    line 9: ...`."""
+    if len(problems) == 1:
+        return f"{where} {problems[0]}"
+    return f"{where}: {len(problems)} problems: " + "; ".join(problems)

@@ -9,13 +9,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import __version__
-from .sheets import Problem
+from .sheets import EXACT_FOOTNOTE, Problem
 
 KEY_SCHEMA = "worksheet.key/1"
-EXACT_FOOTNOTE = (
-    "[^exact]: Computed at full precision. The operands on this line are shown rounded, so recomputing "
-    "the line from them can differ from the shown result in the last digit."
-)
 
 
 @dataclass(frozen=True)
@@ -108,7 +104,7 @@ def add_full_solutions(ctx: dict[str, Any], walks: list[dict[str, Any]], formats
         md = demote(render_markdown("_full_solution.md.j2", walk)).strip("\n")
         mismatches += walk["mismatches"]
         problems.append({**record, "full_md": md})
-    return {**ctx, "problems": problems, "footnote": EXACT_FOOTNOTE if mismatches else None}
+    return {**ctx, "problems": problems, "footnote": EXACT_FOOTNOTE if mismatches or ctx["footnote"] else None}
 
 
 def full_solution_tex(walk: dict[str, Any], number: int) -> str:

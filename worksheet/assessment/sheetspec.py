@@ -11,24 +11,35 @@ from typing import Any
 
 from .. import inputs
 from ..errors import SpecError
-from .questions import LEVELS, check_level
+from .questions import LEVELS, check_ask, check_level
 from ..engine.spec import GivenValues, NetworkSpec, build_spec, read_toml, spec_table
 
 MAX_PROBLEMS = 10
 MAX_PAGE_PROBLEMS = 50  # a web page shows one problem at a time
 MAX_POINTS = Decimal(100)
-SHEET_KEYS = ("title", "seed", "level", "points")
+SHEET_KEYS = ("title", "seed", "level", "points", "ask")
 
 
 @dataclass(frozen=True)
 class ProblemSpec:
     """One problem of a sheet: its network (no seed: each variant draws its own), the explicit
-    values of a spec file, the level of its questions and the points of each question."""
+    values of a spec file, the level of its questions (or the kinds of quantity asked, `ask`) and
+    the points of each question: one value for all, or one per question."""
 
     spec: NetworkSpec
     given: GivenValues
     level: str
-    points: Decimal
+    points: tuple[Decimal, ...]
+    ask: tuple[str, ...] | None = None
+
+    def points_of(self, count: int) -> tuple[Decimal, ...]:
+        """The points of each of `count` questions."""
+        if len(self.points) == 1:
+            return self.points * count
+        if len(self.points) != count:
+            raise SpecError(f"points gives {len(self.points)} values for a problem of {count} questions; "
+                            "give one value, or one per question")
+        return self.points
 
     def as_dict(self) -> dict[str, Any]:
         given = {}
@@ -40,7 +51,11 @@ class ProblemSpec:
             given[f"W{l}"] = [list(r) for r in W]
         for l, b in sorted(self.given.biases.items()):
             given[f"b{l}"] = list(b)
-        return {"network": self.spec.as_dict(), "given": given, "level": self.level, "points": str(self.points)}
+        points: Any = str(self.points[0]) if len(self.points) == 1 else [str(p) for p in self.points]
+        out = {"network": self.spec.as_dict(), "given": given, "level": self.level, "points": points}
+        if self.ask is not None:
+            out["ask"] = list(self.ask)
+        return out
 
 
 @dataclass(frozen=True)
@@ -68,6 +83,17 @@ class SheetSpec:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+def parse_points_list(value: Any) -> tuple[Decimal, ...]:
+    """Points per question: one value for every question, or one per question (`1,1,2` or a list)."""
+    if isinstance(value, str) and "," in value:
+        value = [v.strip() for v in value.split(",")]
+    if isinstance(value, list):
+        if not value:
+            raise SpecError("points is an empty list; give one value, or one per question")
+        return tuple(parse_points(v) for v in value)
+    return (parse_points(value),)
+
+
 def parse_points(value: Any, where: str = "points") -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise SpecError(f"{where} {value!r} is not a number")
@@ -87,6 +113,7 @@ def build_sheet_spec(
     spec_path: Path | None,
     default_title: str,
     full_solutions: bool,
+    ask: str | None = None,
     data: dict[str, Any] | None = None,
     where: str | None = None,
     max_problems: int = MAX_PROBLEMS,
@@ -135,16 +162,19 @@ def build_sheet_spec(
             raise SpecError(f"{here}: seed and title belong at the top of the file, not in a problem")
         p_level = level or table.pop("level", None) or sheet.get("level") or "full"
         p_points = points if points is not None else table.pop("points", sheet.get("points", 1))
+        p_ask = ask if ask is not None else table.pop("ask", sheet.get("ask"))
         table.pop("level", None)
         table.pop("points", None)
+        table.pop("ask", None)
         merged = {**defaults, **spec_table(table, here)}
         try:
             spec, given = build_spec(network_options, merged)
             if not isinstance(p_level, str):
                 raise SpecError(f"level {p_level!r} is not a name; allowed: {', '.join(LEVELS)}")
             check_level(p_level, spec.depth)
-            pts = parse_points(p_points)
+            pts = parse_points_list(p_points)
+            asked = None if p_ask is None else check_ask(p_ask, spec)
         except SpecError as exc:
             raise SpecError(f"{here}: {exc}" if listed is not None else str(exc)) from None
-        out.append(ProblemSpec(spec=spec, given=given, level=p_level, points=pts))
+        out.append(ProblemSpec(spec=spec, given=given, level=p_level, points=pts, ask=asked))
     return SheetSpec(title=title.strip(), seed=seed, problems=tuple(out), full_solutions=full_solutions)

@@ -100,3 +100,40 @@ def tex_substituted(step: Step) -> str:
 def tex_side(step: Step) -> str:
     """The case a net input falls in: "> 0" or "\\le 0"."""
     return "> 0" if step.positive else r"\le 0"
+
+
+# ---------------------------------------------------------------- worked lines of a key
+
+
+@dataclass(frozen=True)
+class Worked:
+    """One worked line of an answer key: its sides, left to right (the symbol, its formula, the
+    formula with the printed numbers, ..., the result), and the arithmetic it claims, as pairs of
+    an expression of printed numbers and the printed number it gives. The line recomputes when
+    every claim does: the expression, evaluated exactly, rounds to the printed result at its digits."""
+
+    sides: tuple[str, ...]
+    claims: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def recomputes(self) -> bool:
+        return all(claim_holds(expression, result) for expression, result in self.claims)
+
+    def tex(self) -> str:
+        """The line in TeX math, as the Markdown and LaTeX dialects and the HTML pages show it."""
+        return " = ".join(self.sides)
+
+
+def claim_holds(expression: str, result: str) -> bool:
+    """Whether the expression of printed numbers gives the printed result at the result's digits
+    (3 significant digits for a result in scientific form)."""
+    from ..check.arith import NotArithmetic, evaluate
+    from .numbers import places_of, round_decimal_places
+
+    try:
+        value = evaluate(expression).lo
+    except NotArithmetic:  # beyond the range of a worked solution (sigma(-2e12)): saturated, shown as is
+        return True
+    shown = parse_shown(result)
+    places = -shown.adjusted() + 2 if "10^" in result else places_of(result)
+    return round_decimal_places(value, places) == shown

@@ -6,7 +6,7 @@ from decimal import Decimal, localcontext
 
 from . import calculator
 from .calculator import StepTrace, Trace
-from .rounding import pair_rounder, rounder, to_decimal
+from .rounding import MIN_SIGNIFICANT, decimals_for, pair_rounder, rounder, to_decimal
 
 # Transcendental functions and quotients are evaluated to 40 digits; their interval is widened
 # by this relative slack so that a value the calculator rounds from a double (within 1e-15 of
@@ -144,17 +144,20 @@ def _tanh(x: Decimal) -> Decimal:
 
 class Intervals:
     """The interval backend of the calculator's pass. Every value written down may be rounded
-    to the display digits (half away from zero; tiny values to 3 significant digits) or kept as
-    it is; where a hand computation has more than one form, any of them may be taken. Softmax
+    to the display digits (half away from zero; tiny values to 3 significant digits), to one
+    digit more, or kept as it is; where a hand computation has more than one form, any of them may be taken. Softmax
     shifts its exponentials as the trace it brackets did."""
 
     checked = False  # an unbounded value raises Unbounded where it arises
     rounds = True
 
-    def __init__(self, trace: Trace):
+    def __init__(self, trace: Trace, finer: bool = True):
         self.precision = trace.spec.precision
         self.round = rounder(self.precision)
         self.round_pair = pair_rounder(self.precision)
+        self.half_finer = Decimal(1).scaleb(-self.precision - 1) / 2 if finer else _ZERO
+        # From this leading digit up, values are displayed with the precision's decimals.
+        self.lowest = min(-1, MIN_SIGNIFICANT - 1 - self.precision)
         self.shifts = [layer.exp_shift for layer in trace.first.layers]
 
     def num(self, x) -> Iv:
@@ -176,16 +179,24 @@ class Intervals:
         return tuple(xs)
 
     def r(self, iv: Iv) -> Iv:
+        """A written value: rounded to the display digits, with `finer` to one digit more too (a
+        student who keeps 6 decimals of 0.3015347 writes 0.301535, whose rounding to 5 is 0.30154,
+        not 0.30153), or kept."""
         lo, hi = iv.lo, iv.hi
         if hi == lo:
             a = self.round(lo)
             if a == lo:  # written as it is: the same point
                 return iv
-            return Iv(lo, a) if lo < a else Iv(a, lo)
+            h = self._finer(lo)
+            return Iv(min(a, lo - h), max(a, lo + h))
         a, b = self.round_pair(lo, hi)
-        if lo <= a and hi >= b:
-            return iv
-        return Iv(lo if lo <= a else a, hi if hi >= b else b)
+        return Iv(min(a, lo - self._finer(lo)), max(b, hi + self._finer(hi)))
+
+    def _finer(self, x: Decimal) -> Decimal:
+        """Half a unit of the digit after the last one x is displayed with."""
+        if not x or x.adjusted() >= self.lowest or not self.half_finer:
+            return self.half_finer
+        return Decimal(1).scaleb(-decimals_for(x, self.precision) - 1) / 2
 
     def stored(self, x: Iv) -> Iv:
         return x
@@ -254,13 +265,14 @@ class Intervals:
         """Nothing to check: an interval that reaches no finite value raises where it arises."""
 
 
-def ranges(trace: Trace, v: calculator.Variation = calculator.CORRECT) -> StepTrace:
+def ranges(trace: Trace, v: calculator.Variation = calculator.CORRECT, finer: bool = True) -> StepTrace:
     """The interval of every quantity of the first step, at the trace's display precision.
 
     The operations and the points where a value is written down (and may be rounded) are the
     calculator's; every interval holds the exact value, the carried value of the calculator, and
-    the value of any hand computation that rounds some of the intermediates and keeps others."""
-    ops = Intervals(trace)
+    the value of any hand computation that rounds some of the intermediates and keeps others;
+    with `finer` (answers graded), also one that rounds them to one digit more than displayed."""
+    ops = Intervals(trace, finer)
     with localcontext() as ctx:
         ctx.prec = _PREC
         x, t, weights, biases = calculator.given(ops, trace.values)

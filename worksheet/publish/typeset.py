@@ -14,6 +14,9 @@ GROUP_MIN = 6
 GROUPS_MAX = 8
 
 
+ENGINES = ("pdflatex", "lualatex")
+
+
 def student_groups(n: int) -> list[range]:
     """Which students are typeset together, as ranges of roster positions: the first student
     alone, whose first pass tells every other group how many pages a sheet and a key take, then
@@ -59,23 +62,31 @@ class _PageCounts:
 
 
 def exam_pdfs(students, bodies: dict[str, tuple[str, str]], solutions: dict[str, list[str]], jobs: int,
-              advance: Callable[[int], None] | None = None, engine: str = "pdflatex") -> dict[str, bytes]:
+              advance: Callable[[int], None] | None = None, engines: dict[str, str] | None = None) -> dict[str, bytes]:
     """sheets/<id>.pdf, keys/<id>.pdf (with the full solutions appended), sheets.pdf and keys.pdf;
-    the sheets and keys typeset by `engine` (lualatex for names in scripts pdflatex cannot set)."""
+    each student's sheet and key typeset by their engine in `engines` (pdflatex when not given;
+    lualatex for a name in a script pdflatex cannot set). Students of one engine are grouped as
+    student_groups says, apart from the others, so a lualatex name slows no one else's group."""
     from .. import stages
     from .pdf import compile_pdf, compile_seeded, each
     from .pdfsplit import booklet, booklet_of, extract, page_ranges
     from ..assessment.sheetdocs import append_pdfs, tex_document
 
     step = advance or (lambda n: None)
+    engines = engines or {}
     counts = _PageCounts()
-    groups = student_groups(len(students))
+    groups: list[tuple[str, list]] = []  # engine, members
+    for engine in ENGINES:
+        same = [s for s in students if engines.get(s.id, "pdflatex") == engine]
+        groups += [(engine, [same[i] for i in r]) for r in student_groups(len(same))]
 
     def typeset_group(number: int):
-        members = [students[i] for i in groups[number]]
+        engine, members = groups[number]
         order = [(f"{part}-{s.id}", bodies[s.id][n]) for s in members for n, part in enumerate(("sheet", "key"))]
         tags = [tag for tag, _ in order]
         try:
+            # The first group's first pass tells every other group, of either engine (the pages
+            # are the same), how many pages a sheet and a key take: one pass each after it.
             if number > 0:
                 counts.known.wait()
             labels, pages = counts.guess(tags)
@@ -98,8 +109,10 @@ def exam_pdfs(students, bodies: dict[str, tuple[str, str]], solutions: dict[str,
     def typeset(job):
         return typeset_group(job) if isinstance(job, int) else typeset_solution(job)
 
-    # The groups first, the first student's at the head; then the full solutions, each a document.
-    work: list = list(range(len(groups)))
+    # The groups first, the first student's at the head and lualatex's first (the slowest to run)
+    # next; then the full solutions, each a document.
+    lua = next((n for n, g in enumerate(groups) if g[0] == "lualatex"), 0)
+    work: list = [0, *([lua] if lua else []), *(n for n in range(1, len(groups)) if n != lua)]
     work += [(s.id, n, tex) for s in students for n, tex in enumerate(solutions.get(s.id) or (), start=1)]
     with stages.stage("typesetting"):
         results = each(typeset, work, jobs, on_stop=counts.known.set)

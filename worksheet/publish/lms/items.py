@@ -91,13 +91,13 @@ def variant(ctx: dict[str, Any], problems, ident: str, code: str) -> Variant:
     for record, p in zip(ctx["problems"], problems):
         spec = p.trace.spec
         parts = []
-        for q, a in zip(record["questions"], p.answers):
+        for q, a, points in zip(record["questions"], p.answers, p.points):
             k = a.quantity
             parts.append(Part(
                 label=q["label"], name=quantity_name(spec, k.kind, k.l, k.j, k.i),
                 prompt=html.inline(q["prompt"]), work=html.display_lines(q["answer"]["work"]),
                 key=parse_shown(a.text), tolerance=a.tolerance, lo=a.interval.lo, hi=a.interval.hi,
-                places=places_of(a.text), points=p.source.points,
+                places=places_of(a.text), points=points,
                 options=tuple((c["letter"], c["value"]) for c in q.get("choices", ())),
                 choice=q["answer"].get("letter", ""),
             ))
