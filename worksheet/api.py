@@ -1,7 +1,7 @@
 """The library entry points: spec -> sampling -> calculator -> context -> render, all in memory.
 
 Each command returns its documents (options.Documents) and prints nothing; the command line
-shows their notes and writes them (publish/output.py)."""
+shows their notes, and `write` (below) writes them."""
 
 from __future__ import annotations
 
@@ -234,9 +234,9 @@ def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str 
     """A sheet of problems and its answer key, from one draw (`worksheet practice`); `moodle_style`
     (numerical or cloze) shapes the moodle format."""
     from .assessment.examdir import new_seed
-    from .assessment.sheetdocs import append_pdfs, compile_bodies, compile_full_solutions
+    from .assessment.sheetdocs import compile_bodies, compile_full_solutions
     from .assessment.sheets import build_problems, sheet_context
-    from .publish.pdfsplit import extract
+    from .publish.pdfsplit import append_pdfs, extract
 
     formats, note = sheet_formats(formats, ("md", "pdf"))
     moodle_style = check_moodle_style(moodle_style)
@@ -348,10 +348,12 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     # PDFs: the sheets and keys typeset in groups of students, side by side, then split at each
     # body's destination.
     if "pdf" in formats:
+        from .assessment.sheetdocs import tex_document
         from .publish.typeset import exam_pdfs
 
         task = bar.task("typesetting", len(students))
-        files.update(exam_pdfs(students, bodies, solutions, jobs, partial(bar.advance, task), engine))
+        files.update(exam_pdfs(students, bodies, solutions, jobs, partial(tex_document, engine=engine),
+                               partial(bar.advance, task), engine))
     with stage("rendering"):
         files["answers.csv"] = answers_csv(expected)
         if lms_variants:
@@ -489,3 +491,19 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
     if carry_forward:
         lines.append(f"{len(credited)} answer(s) credited by error carried forward")
     return Documents(path.parent, _encoded(files), path.name, report=tuple(lines))
+
+
+def write(documents: Documents, advance=None) -> list[Path]:
+    """Write what a library command made: an exam's folder as a whole (checked again, with its
+    parent locked until written, and keeping the files it lists), any other command's files one
+    by one, all or none. `advance(1)` is called after each file of a folder."""
+    from .publish.output import write_all, write_folder
+
+    if documents.whole_folder:
+        keep = list(documents.keep)
+        if documents.guard:
+            from .assessment.examdir import check_folder
+
+            keep = check_folder(documents.folder, *documents.guard)  # locked until written
+        return write_folder(documents.folder, documents.files, keep=keep, advance=advance)
+    return write_all({documents.folder / name: data for name, data in documents.files.items()})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from dataclasses import dataclass, replace
@@ -115,20 +114,6 @@ def full_solution_tex(walk: dict[str, Any], number: int) -> str:
     from ..documents.render import render_latex
 
     return render_latex("walkthrough.tex.j2", {**walk, "title": f"Full solution of problem {number}"})
-
-
-def append_pdfs(first: bytes, others: list[bytes]) -> bytes:
-    """`first` followed by the pages of `others`."""
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    writer.add_metadata({"/Producer": "worksheet with pypdf"})
-    for data in (first, *others):
-        for page in PdfReader(io.BytesIO(data)).pages:
-            writer.add_page(page)
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
 
 
 def compile_full_solutions(texs: list[str], stem: str) -> list[bytes]:

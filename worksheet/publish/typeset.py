@@ -59,13 +59,14 @@ class _PageCounts:
 
 
 def exam_pdfs(students, bodies: dict[str, tuple[str, str]], solutions: dict[str, list[str]], jobs: int,
-              advance: Callable[[int], None] | None = None, engine: str = "pdflatex") -> dict[str, bytes]:
+              document: Callable[[list[str]], str], advance: Callable[[int], None] | None = None,
+              engine: str = "pdflatex") -> dict[str, bytes]:
     """sheets/<id>.pdf, keys/<id>.pdf (with the full solutions appended), sheets.pdf and keys.pdf;
-    the sheets and keys typeset by `engine` (lualatex for names in scripts pdflatex cannot set)."""
+    the sheets and keys typeset by `engine` (lualatex for names in scripts pdflatex cannot set) in
+    the LaTeX documents that `document` makes of a group's bodies."""
     from .. import stages
     from .pdf import compile_pdf, compile_seeded, each
-    from .pdfsplit import booklet, booklet_of, extract, page_ranges
-    from ..assessment.sheetdocs import append_pdfs, tex_document
+    from .pdfsplit import append_pdfs, booklet, booklet_of, extract, page_ranges
 
     step = advance or (lambda n: None)
     counts = _PageCounts()
@@ -79,7 +80,7 @@ def exam_pdfs(students, bodies: dict[str, tuple[str, str]], solutions: dict[str,
             if number > 0:
                 counts.known.wait()
             labels, pages = counts.guess(tags)
-            compiled = compile_seeded(tex_document([body for _, body in order], engine), f"exam-{number + 1}.tex",
+            compiled = compile_seeded(document([body for _, body in order]), f"exam-{number + 1}.tex",
                                       labels, pages, first_pass=counts.learn, engine=engine)
         finally:
             # learn() has released the other groups after the first pass; if that pass failed,
