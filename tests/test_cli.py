@@ -249,3 +249,32 @@ def test_help_loads_no_heavy_module():
             "print(sorted(m for m in ('numpy', 'sympy', 'jinja2', 'pypdf', 'rich') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_compiled_templates_cache_changes_no_byte(tmp_path):
+    """Compiled templates are cached in the temporary folder between runs; a cache that is new,
+    warm, corrupt or unsafe gives the same documents."""
+    import os
+
+    def generate(name, tmp):
+        env = {**os.environ, "TMPDIR": str(tmp)}
+        result = subprocess.run([sys.executable, "-m", "worksheet", "generate", "--seed", "3", "--format",
+                                 "md,tex", "--out", str(tmp_path / name)], capture_output=True, text=True,
+                                env=env, timeout=120)
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+        return {p.name: p.read_bytes() for p in sorted((tmp_path / name).iterdir())}
+
+    fresh = tmp_path / "tmp-fresh"
+    fresh.mkdir()
+    first = generate("cold", fresh)
+    (cache,) = fresh.glob("_jinja2-cache-*")
+    files = sorted(cache.glob("worksheet-*.cache"))
+    assert files, "the first run caches its compiled templates"
+    assert generate("warm", fresh) == first
+    for path in files:
+        path.write_bytes(b"not bytecode")
+    assert generate("corrupt", fresh) == first
+    unsafe = tmp_path / "tmp-unsafe"
+    unsafe.mkdir()
+    (unsafe / cache.name).write_text("a file where the cache folder belongs")
+    assert generate("unsafe", unsafe) == first

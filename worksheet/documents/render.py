@@ -27,6 +27,20 @@ def _finalize(value):
 _SEARCH_PATH = (".", "markdown", "latex")
 
 
+_SYNTAX = dict(
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    autoescape=False,
+    # nbconvert's delimiters, for every format: no clash with TeX braces, % comments, or
+    # Markdown's {, #, and | characters.
+    block_start_string="((*", block_end_string="*))",
+    variable_start_string="(((", variable_end_string=")))",
+    comment_start_string="((=", comment_end_string="=))",
+    line_comment_prefix="%%",
+)
+
+
 @cache
 def _environment():
     import jinja2
@@ -37,21 +51,43 @@ def _environment():
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(root / folder) for folder in _SEARCH_PATH]),
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
         finalize=_finalize,
-        autoescape=False,
-        # nbconvert's delimiters, for every format: no clash with TeX braces, % comments, or
-        # Markdown's {, #, and | characters.
-        block_start_string="((*", block_end_string="*))",
-        variable_start_string="(((", variable_end_string=")))",
-        comment_start_string="((=", comment_end_string="=))",
-        line_comment_prefix="%%",
+        bytecode_cache=_bytecode_cache(),
+        **_SYNTAX,
     )
     env.filters["tex"] = tex_escape
     env.filters["fn"] = tex_footnote_mark
     return env
+
+
+def _bytecode_cache():
+    """Compiled templates kept between runs, in Jinja's private per-user folder of the temporary
+    directory; compiling them is most of a small document's time. The cache only ever speeds a run
+    up: a folder that is unsafe, unwritable or full means compiling, as without it."""
+    import hashlib
+
+    import jinja2
+    from jinja2.bccache import FileSystemBytecodeCache
+
+    class QuietCache(FileSystemBytecodeCache):
+        def load_bytecode(self, bucket):
+            try:
+                super().load_bytecode(bucket)
+            except OSError:
+                pass
+
+        def dump_bytecode(self, bucket):
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    # A template's key is its path and source; the syntax it was compiled with is in the name.
+    syntax = hashlib.sha256(repr((jinja2.__version__, sorted(_SYNTAX.items()))).encode()).hexdigest()[:16]
+    try:
+        return QuietCache(pattern=f"worksheet-{syntax}-%s.cache")
+    except (OSError, RuntimeError):
+        return None
 
 
 def render_markdown(name: str, context: dict) -> str:
