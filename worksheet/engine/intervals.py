@@ -34,6 +34,14 @@ class Iv:
 
     @staticmethod
     def point(x) -> "Iv":
+        if x.__class__ is float and x:  # a given value: the few drawn ones recur in every problem
+            iv = _POINTS.get(x)
+            if iv is None:
+                if len(_POINTS) >= _MAX_POINTS:
+                    _POINTS.clear()
+                d = to_decimal(x)
+                iv = _POINTS[x] = Iv(d, d)
+            return iv
         d = to_decimal(x)
         return Iv(d, d)
 
@@ -96,6 +104,12 @@ class Iv:
 
     def __rtruediv__(self, other) -> "Iv":
         return _iv(other) / self
+
+
+# Points of nonzero floats, made once (an interval is never changed once made; zeros are left
+# out, as -0.0 equals 0.0 as a key).
+_POINTS: dict[float, Iv] = {}
+_MAX_POINTS = 4096
 
 
 def _iv(x) -> Iv:
