@@ -258,6 +258,38 @@ def math_spans(markdown_text: str) -> list[tuple[str, bool]]:
     return [(m.tex, m.display) for m in found]
 
 
+_CONTAINERS = {"list_item_open": "a list item", "blockquote_open": "a block quote",
+               "th_open": "a table cell", "td_open": "a table cell"}
+
+
+def check_display_blocks(markdown_text: str) -> list[str]:
+    """Display math that GitHub may show inline or not at all: every ``$$...$$`` must be a
+    paragraph of its own (blank lines around it, no text or footnote marker beside it) and sit
+    outside lists, block quotes and tables."""
+    errors: list[str] = []
+    open_containers: list[str] = []
+    for token in _parser().parse(markdown_text):
+        if token.type in _CONTAINERS:
+            open_containers.append(_CONTAINERS[token.type])
+        elif token.type.replace("_close", "_open") in _CONTAINERS and token.nesting == -1:
+            open_containers.pop()
+        if token.type != "inline" or token.map is None:
+            continue
+        spans, _ = _scan_inline(token.content)
+        displays = [s for s in spans if s.kind == "display"]
+        if not displays:
+            continue
+        line = token.map[0] + 1
+        if open_containers:
+            errors.append(f"line {line}: display math inside {open_containers[-1]}")
+            continue
+        text = token.content
+        if len(displays) > 1 or text[: displays[0].start].strip() or text[displays[0].end :].strip():
+            beside = " ".join((text[: displays[0].start] + " ... " + text[displays[0].end :]).split())
+            errors.append(f"line {line}: display math shares its paragraph with other text: {beside[:80]}")
+    return errors
+
+
 # ---------------------------------------------------------------------------------------------
 # Math
 # ---------------------------------------------------------------------------------------------

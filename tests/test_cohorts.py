@@ -132,3 +132,45 @@ def mistaken_value(trace, q):
     from worksheet.assessment.questions import value_of
 
     return value_of(trace, q)
+
+
+DIAGNOSIS_NETWORKS = [
+    {"layers": "2-3-2", "bias": True},
+    {"layers": "3-4-2", "activation": "tanh", "loss": "mse", "bias": True},
+    {"layers": "2-3-3", "activation": "sigmoid,softmax", "loss": "cross_entropy"},
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("options", DIAGNOSIS_NETWORKS, ids=lambda o: o["layers"])
+def test_cohorts_of_a_diagnosis_exam_are_all_named_and_letters_diagnose_alike(options):
+    """On an exam made with --diagnosis and --choices 4, every answer a misconception changes is
+    outside the right answer's tolerance and names that misconception (by its value, and by its
+    option's letter where it is one); correct students are never diagnosed."""
+    from worksheet.assessment.choices import options as choice_options
+    from worksheet.assessment.diagnosis import mistaken_answers
+
+    sheet = api.load_sheet(Network(**options), Sheet(level="full", problems=1, choices=4, diagnosis=True), None, "C")
+    changed = named = lettered = 0
+    for n in range(200):
+        (p,) = build_problems(sheet, derive_seed(14, "diagnosis", n))
+        found = mistaken_answers(p)
+        candidates = suspects(p, found)
+        opts = choice_options(p, 4, found)
+        for label, a, c, pairs, o in zip(p.labels, p.answers, candidates, found, opts):
+            right = next(x for x in o if x.right)
+            assert diagnose(c, Decimal(right.text)) is None
+            by_text = {x.text: x for x in o}
+            for name, b in pairs:
+                if abs(b.value - a.value) <= 1e-9 * max(1.0, abs(a.value)):
+                    continue
+                changed += 1
+                x = Decimal(b.text)
+                assert abs(x - Decimal(a.text)) > a.tolerance, (n, label, name)
+                found_here = diagnose(c, x)
+                assert found_here is not None and name in found_here.names, (n, label, name)
+                named += 1
+                if b.text in by_text:  # the student picks this misconception's option
+                    assert name in by_text[b.text].names
+                    lettered += 1
+    assert changed == named and changed > 500 and lettered > 0.5 * changed, (changed, named, lettered)

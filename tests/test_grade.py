@@ -250,3 +250,24 @@ def test_the_catalogue_of_a_question_for_a_practice_page():
         assert message == MISCONCEPTIONS[name].message
         assert abs(value - right) > tol + p.answers[delta].tolerance
     assert distinguishable(p, 0) == []  # a forward value no mistake of the backward pass changes
+
+
+def test_the_readme_worked_diagnosis(tmp_path):
+    """README's worked diagnosis, as grade makes it."""
+    exam = tmp_path / "exam"
+    write(api.exam(Network(seed=2026, layers="2-3-2"), Sheet(level="output"), variants=1, formats=("md",), out=exam))
+    key = {r["question"]: r for r in read_csv(exam / "answers.csv")}["1b"]
+    assert (key["quantity"], key["expected"], key["tolerance"]) == ("delta_o1", "-0.09184", "0.000015")
+    responses = write_csv(tmp_path / "r.csv", ["id", "question", "value"], [["1", "1b", "-0.38450"]])
+    path, _ = graded(api.grade(exam, responses, tmp_path / "grades.csv"))
+    assert read_csv(path)[0]["diagnosis"] == "1b: no_output_derivative"
+    feedback = (tmp_path / "feedback" / "1.md").read_text(encoding="utf-8")
+    assert ("Your answer matches -0.38450, the value when the activation's derivative is missing from the output "
+            "delta.") in feedback
+    assert "o_{1} - t_{1} = 0.60550 - 0.99 = -0.38450" in feedback and "0.60550 \\times 0.39450 = 0.23887" in feedback
+    from worksheet.assessment.diagnosis import distinguishable
+
+    sheet = api.load_sheet(Network(seed=2026, layers="2-3-2"), Sheet(level="output"), None, "x")
+    (p,) = build_problems(sheet, variant_seed(2026, "1"))
+    values = {name: format(v, "f") for name, v, _, _ in distinguishable(p, p.labels.index("1b"))}
+    assert values["sign_flipped"] == "0.09184" and values["half_forgotten"] == "-0.18369"

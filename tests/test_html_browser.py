@@ -287,3 +287,26 @@ def test_screenshots_at_phone_and_desktop_widths(browser, tmp_path_factory):
                 page.screenshot(path=str(folder / f"walkthrough-{size}-{scheme}.png"))
     assert len(list(folder.glob("*.png"))) == 8
     print(f"screenshots: {folder}")
+
+
+def test_a_multiple_choice_page_takes_letters(browser, tmp_path):
+    docs = worksheet.practice(worksheet.Network(seed=5, layers="2-3-2"), worksheet.Sheet(level="full", choices=4),
+                              formats=("html",), out=tmp_path)
+    worksheet.write(docs)
+    with opened(browser, tmp_path / "practice.html") as page:
+        checks = data(page)
+        named = 0
+        for q in checks["problems"][0]["questions"]:
+            right = next(letter for letter, value in q["options"].items() if value == q["value"])
+            assert typed(page, q["label"], right.lower()) == ("right", checks["messages"]["right"])
+            assert typed(page, q["label"], q["value"])[0] == "right"
+            mistakes = {m["value"]: m["message"] for m in q["mistakes"]}
+            for letter, value in q["options"].items():
+                if letter == right:
+                    continue
+                said = typed(page, q["label"], letter)
+                assert said == ("not-yet", mistakes.get(value, checks["messages"]["wrong"]))
+                named += value in mistakes
+            assert typed(page, q["label"], "Q") == ("note", checks["messages"]["invalid_choice"])
+        assert named  # some options are known mistakes, and the page names them
+        assert page.locator(".options").count() == len(checks["problems"][0]["questions"])

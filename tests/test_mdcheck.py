@@ -10,6 +10,7 @@ import pytest
 import mdcheck
 from mdcheck import (
     check_anchors,
+    check_display_blocks,
     check_github_math,
     check_math,
     check_tables,
@@ -303,3 +304,32 @@ def test_missing_node_is_named(monkeypatch):
     monkeypatch.setenv(mdcheck.REQUIRE_TOOLS_ENV, "1")
     with pytest.raises(pytest.fail.Exception, match="Node.js"):
         check_math("$x$")
+
+
+# ---------------------------------------------------------------- display math as a block
+
+
+def test_a_display_between_blank_lines_is_a_block():
+    assert check_display_blocks("Text:\n\n$$\nx = 1\n$$\n\nMore text.\n") == []
+    assert check_display_blocks("$$x = 1$$\n") == []
+
+
+@pytest.mark.parametrize(
+    "text, fault",
+    [
+        ("**Path 1:**\n$$\nx = 1\n$$\n", "shares its paragraph"),
+        ("$$\nx = 1\n$$ [^exact]\n\n[^exact]: note\n", "shares its paragraph"),
+        ("1. Rewrite:\n   $$x = 1$$\n", "inside a list item"),
+        ("- item\n\n  $$\n  x = 1\n  $$\n", "inside a list item"),
+        ("> $$x = 1$$\n", "inside a block quote"),
+        ("| a |\n|---|\n| $$x$$ |\n", "inside a table cell"),
+    ],
+)
+def test_a_display_beside_text_or_in_a_container_is_reported(text, fault):
+    errors = check_display_blocks(text)
+    assert len(errors) == 1 and fault in errors[0], errors
+
+
+def test_the_original_reference_has_displays_github_may_show_inline(reference):
+    # Its Sigmoid derivation writes "Starting with:" and the display in one paragraph.
+    assert any("shares its paragraph" in e for e in check_display_blocks(reference))

@@ -221,3 +221,61 @@ def test_drawn_one_hot_targets_sum_as_the_loss_requires():
     values, trace = draw_problem(spec, given)
     assert math.fsum(values.target) == LOSSES["cross_entropy"].target_sum
     assert all(layer.activation in ACTIVATIONS for layer in trace.first.layers)
+
+
+# ---------------------------------------------------------------- derivations written by hand
+
+
+def _line_values(line):
+    """Every expression a derivation line writes, as a SymPy value."""
+    from worksheet.engine.derivations import Products, Written
+
+    return [e.value() if isinstance(e, (Products, Written)) else sp.sympify(e).doit() for e in line.rhs
+            if not isinstance(e, str)]
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_every_line_of_an_activation_derivation_is_the_function_or_its_derivative(name):
+    from worksheet.engine.activations import derivation_lines
+
+    x, alpha = sp.symbols("x alpha")
+    f = ACTIVATIONS[name].sympy_value(x, alpha)
+    lines = derivation_lines(name)
+    assert lines and lines[-1].lhs == "df"
+    for line in lines:
+        expected = f if line.lhs == "f" else sp.diff(f, x)
+        for value in _line_values(line):
+            assert sp.simplify((value - expected).rewrite(sp.exp)) == 0, (name, line.what)
+
+
+def test_the_softmax_derivation_is_its_jacobian():
+    from worksheet.engine.activations import derivation_lines
+    from worksheet.engine.derivations import symbols_of_quotient
+
+    zs = sp.symbols("z1:4", real=True)
+    outputs = ACTIVATIONS["softmax"].sympy_value(list(zs), 0)
+    ek, ej, S, one, ok, oj = symbols_of_quotient()
+    lines = [line for line in derivation_lines("softmax") if line.lhs == "df"]
+    assert lines
+    for k in range(3):
+        for j in range(3):
+            at = {ek: sp.exp(zs[k]), ej: sp.exp(zs[j]), S: sum(sp.exp(z) for z in zs), one: int(k == j),
+                  ok: outputs[k], oj: outputs[j]}
+            for line in lines:
+                for value in _line_values(line):
+                    assert sp.simplify(value.subs(at) - sp.diff(outputs[k], zs[j])) == 0
+
+
+@pytest.mark.parametrize("loss_name", sorted(LOSSES))
+def test_every_line_of_a_loss_derivation_is_the_term_or_its_derivative(loss_name):
+    from worksheet.engine.losses import derivation_lines
+
+    loss = LOSSES[loss_name]
+    o, t, n = sp.symbols("o_k t_k n", positive=True)
+    term = loss.sympy_term(o, t, n)
+    lines = derivation_lines(loss_name)
+    assert [line.what for line in lines][0] == "Start with the loss function" and lines[-1].lhs == "df"
+    for line in lines:
+        expected = term if line.lhs == "f" else sp.diff(term, o)
+        for value in _line_values(line):
+            assert sp.simplify(value - expected) == 0, (loss_name, line.what)

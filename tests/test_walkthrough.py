@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from mdcheck import check_anchors, check_github_math, check_math, check_tables
+from mdcheck import check_anchors, check_display_blocks, check_github_math, check_math, check_tables
 
 from worksheet.api import load_spec, reference_spec_path, render_documents, solve
 from worksheet.documents.export import solution
@@ -80,6 +80,14 @@ def test_every_heading_is_an_atx_heading_in_the_toc(documents):
         tokens = MarkdownIt("commonmark").enable("table").parse(md)
         setext = [t.map[0] + 1 for t in tokens if t.type == "heading_open" and t.markup in ("=", "-")]
         assert not setext, f"{options}: setext headings at lines {setext[:5]}"
+
+
+def test_display_math_is_a_block_of_its_own(documents):
+    """Every generated walkthrough of the spread (every activation and loss, depth 1 to 6, width 1
+    to 10) writes $$...$$ as a paragraph of its own, outside lists, with no footnote marker beside it."""
+    for options, md, _ in documents:
+        errors = check_display_blocks(md)
+        assert not errors, f"{options}:\n" + "\n".join(errors[:20])
 
 
 def test_no_raw_floats_or_template_leftovers(documents):

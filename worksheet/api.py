@@ -191,12 +191,17 @@ def load_sheet(network: Network, sheet: Sheet, spec: str | Path | None, default_
                page_only: bool = False):
     """The sheet's problems from options and a spec file (options win), validated; a web page
     alone (`page_only`) may hold more problems than a printed sheet."""
+    from dataclasses import replace
+
+    from .assessment.choices import check_choices
     from .assessment.sheetspec import MAX_PAGE_PROBLEMS, MAX_PROBLEMS, build_sheet_spec
 
-    return build_sheet_spec(network.given(), level=sheet.level, points=sheet.points, problems=sheet.problems,
-                            spec_path=spec_path(spec), default_title=default_title,
-                            full_solutions=sheet.full_solutions,
-                            max_problems=MAX_PAGE_PROBLEMS if page_only else MAX_PROBLEMS)
+    choices = check_choices(sheet.choices)
+    built = build_sheet_spec(network.given(), level=sheet.level, points=sheet.points, problems=sheet.problems,
+                             spec_path=spec_path(spec), default_title=default_title,
+                             full_solutions=sheet.full_solutions,
+                             max_problems=MAX_PAGE_PROBLEMS if page_only else MAX_PROBLEMS)
+    return replace(built, choices=choices, diagnosis=sheet.diagnosis)
 
 
 def _sheet_files(ctx: dict, problems, formats: tuple[str, ...], names: dict[str, str], tags: tuple[str, str],
@@ -250,7 +255,8 @@ def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str 
     # Sampling, calculation and questions: every problem drawn once, for the sheet and the key.
     drawn = build_problems(drawn_sheet, seed)
     # Context and rendering, all in memory.
-    ctx = sheet_context(drawn_sheet, drawn, {"seed": seed, "options_hash": drawn_sheet.options_hash()})
+    ctx = with_choices(sheet_context(drawn_sheet, drawn, {"seed": seed, "options_hash": drawn_sheet.options_hash()}),
+                       drawn_sheet, drawn)
     names = {"sheet": "practice", "key": "key"}
     files, r, solutions = _sheet_files(ctx, drawn, formats, names, ("sheet-practice", "key-practice"))
     if "html" in formats:
@@ -389,10 +395,11 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
     drawn = build_problems(sheet, seed)
     person = {"id": s.id, "name": s.name, "name_tex": names_tex.get(s.id)}
     with stage("context"):
-        ctx = sheet_context(sheet, drawn, {"code": code, "options_hash": options_hash}, student=person)
+        ctx = with_choices(sheet_context(sheet, drawn, {"code": code, "options_hash": options_hash}, student=person),
+                           sheet, drawn)
         expected = [
             Expected(s.id, s.name, code, q["label"], Decimal(a.text), a.tolerance, p.source.points,
-                     quantity_name(p.trace.spec, a.quantity))
+                     quantity_name(p.trace.spec, a.quantity), *_choice_cells(q))
             for record, p in zip(ctx["problems"], drawn)
             for q, a in zip(record["questions"], p.answers)
         ]
@@ -411,6 +418,24 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
               "problem_seeds": [p.trace.spec.seed for p in drawn]}
     return {"files": files, "expected": expected, "record": record,
             "bodies": (rendered.sheet_body, rendered.key_body), "solutions": walks, "lms": lms}
+
+
+def with_choices(ctx: dict, sheet, problems) -> dict:
+    """A sheet's context with each question's options, where the sheet is multiple choice."""
+    if not sheet.choices:
+        return ctx
+    from .assessment.choices import add_choices
+
+    return add_choices(ctx, problems, sheet.choices)
+
+
+def _choice_cells(question: dict) -> tuple[str, str]:
+    """answers.csv's letter and options of a question; empty for an open one."""
+    if "choices" not in question:
+        return "", ""
+    from .assessment.choices import options_cell
+
+    return question["answer"]["letter"], options_cell(question)
 
 
 def _recorded_moodle_style(manifest: Path) -> str | None:
@@ -445,14 +470,16 @@ def _names_tex(students, source: str, formats: tuple[str, ...]) -> tuple[dict[st
 
 
 def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forward: bool = False,
-          carry_fraction: float = 1.0, report: bool = False) -> Documents:
+          carry_fraction: float = 1.0, report: bool = False, pdf: bool = False) -> Documents:
     """Each response marked within its tolerance (`worksheet grade`): grades.csv with each wrong
     answer's diagnosis, feedback/<id>.md per student, and a summary in the report. With
     `carry_forward`, an answer right given the student's own earlier answers gets
-    `carry_fraction` of its points; with `report`, report.md and its SVG figures (item analysis)."""
+    `carry_fraction` of its points; with `report`, report.md and its SVG figures (item analysis);
+    with `pdf`, feedback/<id>.pdf too (and report.pdf with `report`)."""
     from decimal import Decimal
 
     from . import __version__
+    from .assessment.choices import resolve_letters
     from .assessment.grading import grade as mark
     from .assessment.grading import check_output, grades_csv, read_answers, summary
     from .assessment.manifest import load_exam
@@ -464,7 +491,7 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
     # Input: the exam's answers and the students' responses, validated.
     manifest = load_exam(exam_dir)
     expected = read_answers(exam_dir)
-    given = read_responses(responses)
+    given = resolve_letters(expected, read_responses(responses), responses)
     path = Path(exam_dir) / "grades.csv" if out is None else Path(out)
     check_output(path, exam_dir, responses, manifest)
     # Marking, then each student's variant drawn again from the manifest for the review.
@@ -485,6 +512,12 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
         from .assessment.itemanalysis import report_files
 
         files.update(report_files(grades, reviews, title))
+    if pdf:
+        from .assessment.gradepdf import feedback_pdfs, report_pdf
+
+        files.update(feedback_pdfs(reviews, title, grades.maximum))
+        if report:
+            files["report.pdf"] = report_pdf(grades, reviews, title)
     diagnosed = sum(1 for r in reviews for i in r.items if i.suspect is not None)
     lines = summary(grades)
     lines.append(f"{diagnosed} wrong answer(s) matched a misconception; feedback in {path.parent / 'feedback'}")

@@ -110,7 +110,7 @@ def _sheet(params: dict):
     from .options import Sheet
 
     return Sheet(problems=params["problems"], level=params["level"], points=params["points"],
-                 full_solutions=params["full_solutions"])
+                 full_solutions=params["full_solutions"], choices=params["choices"], diagnosis=params["diagnosis"])
 
 
 def _note(text: str) -> None:
@@ -217,6 +217,14 @@ ExamFormat = Annotated[Optional[str], _option(
     "--format", metavar="LIST",
     help="Comma list of md, tex, pdf, json (the key's answers), moodle, qti, canvas (quiz imports of every "
          "variant). [default: md,tex,pdf; md,tex without pdflatex; with --manifest, the manifest's]")]
+Choices = Annotated[Optional[int], _option(
+    "--choices", metavar="N",
+    help="Multiple choice: N options per question (2 to 6), from the values known mistakes give; the key "
+         "and answers.csv give the letter. [default: open answers]")]
+Diagnosis = Annotated[bool, _option(
+    "--diagnosis",
+    help="Redraw a problem until every known mistake that changes an asked answer gives a value of its own, "
+         "so grading can name it. [default: off]")]
 MoodleStyle = Annotated[Optional[str], _option(
     "--moodle-style", metavar="STYLE",
     help="numerical (a question per answer) or cloze (a question per problem). [default: numerical]")]
@@ -248,6 +256,8 @@ def practice(
     level: Level = None,
     points: Points = None,
     full_solutions: FullSolutions = False,
+    choices: Choices = None,
+    diagnosis: Diagnosis = False,
     layers: Layers = None,
     activation: Activation = None,
     loss: LossOpt = None,
@@ -282,6 +292,8 @@ def exam(
     level: Level = None,
     points: Points = None,
     full_solutions: FullSolutions = False,
+    choices: Choices = None,
+    diagnosis: Diagnosis = False,
     layers: Layers = None,
     activation: Activation = None,
     loss: LossOpt = None,
@@ -345,6 +357,10 @@ def grade(
     report: Annotated[bool, _option(
         "--report",
         help="Also write report.md: item analysis with SVG plots (needs matplotlib). [default: off]")] = False,
+    pdf: Annotated[bool, _option(
+        "--pdf",
+        help="Also typeset feedback/ID.pdf for every student, and report.pdf with --report (needs pdflatex). "
+             "[default: off]")] = False,
 ) -> None:
     """Mark answers within tolerance: grades.csv with a diagnosis of each wrong answer.
 
@@ -353,7 +369,7 @@ def grade(
     """
     from . import api
 
-    documents = api.grade(exam, responses, out, carry_forward, carry_fraction, report)
+    documents = api.grade(exam, responses, out, carry_forward, carry_fraction, report, pdf)
     for line in documents.report:
         typer.echo(line)
     _publish(documents)

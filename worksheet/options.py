@@ -40,6 +40,8 @@ class Sheet:
     level: str | None = None  # forward, loss, output, hidden or full
     points: str | None = None  # points per question, up to two decimals
     full_solutions: bool = False  # the key appends each problem's complete walkthrough
+    choices: int | None = None  # options per question (multiple choice); None: open answers
+    diagnosis: bool = False  # redraw until every known mistake's value can be told apart
 
 
 @dataclass(frozen=True)

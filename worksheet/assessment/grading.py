@@ -15,6 +15,7 @@ from .roster import Response
 ANSWERS = "answers.csv"
 ANSWER_COLUMNS = ("id", "name", "variant", "question", "quantity", "expected", "tolerance", "points")
 READ_COLUMNS = tuple(c for c in ANSWER_COLUMNS if c != "quantity")  # exams made before it was recorded
+CHOICE_COLUMNS = ("choice", "options")  # multiple-choice exams only: the key's letter, every option
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,15 @@ class Expected:
     tolerance: Decimal
     points: Decimal
     quantity: str = ""  # dE/dw5, delta_h1, w2_new
+    choice: str = ""  # the key's letter, on a multiple-choice exam
+    options: str = ""  # its options: "A 0.14236; B -0.04246; ..."
 
 
 def answers_csv(rows: list[Expected]) -> str:
-    return write_rows(list(ANSWER_COLUMNS), [
-        [r.id, r.name, r.variant, r.question, r.quantity, _plain(r.value), _plain(r.tolerance), _plain(r.points)]
+    more = any(r.choice for r in rows)
+    return write_rows([*ANSWER_COLUMNS, *(CHOICE_COLUMNS if more else ())], [
+        [r.id, r.name, r.variant, r.question, r.quantity, _plain(r.value), _plain(r.tolerance), _plain(r.points),
+         *((r.choice, r.options) if more else ())]
         for r in rows])
 
 
@@ -46,6 +51,7 @@ def read_answers(folder: Path) -> list[Expected]:
     header, rows = read_rows(path, "answers")
     col = columns(header, READ_COLUMNS, path, "answers")
     quantity = header.index("quantity") if "quantity" in header else None
+    optional = {c: header.index(c) for c in CHOICE_COLUMNS if c in header}
     out = []
     seen: dict[tuple[str, str], int] = {}
     for line, row in rows:
@@ -61,8 +67,10 @@ def read_answers(folder: Path) -> list[Expected]:
             raise InputFileError(f"{where}: student {sid}, question {question} is already on line {seen[key]}")
         seen[key] = line
         name = uncell(row[quantity].strip()) if quantity is not None and quantity < len(row) else ""
+        choice, options = (uncell(row[optional[c]].strip()) if c in optional and optional[c] < len(row) else ""
+                           for c in CHOICE_COLUMNS)
         out.append(Expected(sid, uncell(row[col["name"]].strip()), uncell(row[col["variant"]].strip()),
-                            question, value, tol, pts, name))
+                            question, value, tol, pts, name, choice, options))
     if not out:
         raise InputFileError(f"answers {path}: no answers below the header; regenerate the exam")
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import math
-from decimal import Decimal
+from dataclasses import dataclass
 
 from .grading import Grades
 from .review import Review
@@ -45,22 +45,24 @@ def statistics(g: Grades, reviews: list[Review]) -> list[dict]:
     return out
 
 
-def report_files(g: Grades, reviews: list[Review], title: str) -> dict[str, str]:
-    """report.md and its figures (relative names -> text)."""
-    stats = statistics(g, reviews)
-    totals = [float(t) for _, _, t in g.students]
-    n = len(totals)
-    lines = [f"# {title}: item analysis", "",
-             f"{n} students, {len(g.questions)} questions, {_num(float(g.maximum))} points: "
-             f"mean {_num(_mean(totals))}, "
-             f"standard deviation {_num(_sd(totals))}, lowest {_num(min(totals))}, highest {_num(max(totals))}.", "",
-             "![Score distribution](report/scores.svg)", "",
-             "## Questions", "",
-             "Difficulty is the mean share of a question's points the students got (1: everyone right); "
-             "discrimination the point-biserial correlation of a question's score with the rest of the total "
-             "(near 0 or below: the question does not separate stronger from weaker students).", "",
-             "| question | quantities asked | difficulty | discrimination | misconceptions diagnosed |",
-             "|---|---|---|---|---|"]
+@dataclass(frozen=True)
+class Analysis:
+    """What the report shows, computed once for each of its formats."""
+
+    stats: list[dict]  # per question: difficulty, discrimination
+    totals: list[float]
+    maximum: float
+    quantities: dict[str, list[str]]  # label -> the quantities it asked, sorted
+    kinds: dict[str, list[float]]  # kind of quantity -> shares of points
+    counts: dict[str, list[tuple[str, int]]]  # label -> (misconception, answers diagnosed), most first
+
+    def headline(self, questions: int) -> str:
+        t = self.totals
+        return (f"{len(t)} students, {questions} questions, {_num(self.maximum)} points: mean {_num(_mean(t))}, "
+                f"standard deviation {_num(_sd(t))}, lowest {_num(min(t))}, highest {_num(max(t))}.")
+
+
+def analyse(g: Grades, reviews: list[Review]) -> Analysis:
     quantities: dict[str, set[str]] = {}
     kinds: dict[str, list[float]] = {}
     counts: dict[str, dict[str, int]] = {}
@@ -72,19 +74,37 @@ def report_files(g: Grades, reviews: list[Review], title: str) -> dict[str, str]
             if i.suspect is not None:
                 for name in i.suspect.names:
                     counts.setdefault(i.label, {})[name] = counts.setdefault(i.label, {}).get(name, 0) + 1
-    for s in stats:
+    return Analysis(statistics(g, reviews), [float(t) for _, _, t in g.students], float(g.maximum),
+                    {q: sorted(v) for q, v in quantities.items()}, dict(sorted(kinds.items())),
+                    {q: sorted(c.items(), key=lambda x: (-x[1], x[0])) for q, c in counts.items()})
+
+
+DIFFICULTY = ("Difficulty is the mean share of a question's points the students got (1: everyone right); "
+              "discrimination the point-biserial correlation of a question's score with the rest of the total "
+              "(near 0 or below: the question does not separate stronger from weaker students).")
+
+
+def report_files(g: Grades, reviews: list[Review], title: str) -> dict[str, str]:
+    """report.md and its figures (relative names -> text)."""
+    a = analyse(g, reviews)
+    lines = [f"# {title}: item analysis", "", a.headline(len(g.questions)), "",
+             "![Score distribution](report/scores.svg)", "",
+             "## Questions", "", DIFFICULTY, "",
+             "| question | quantities asked | difficulty | discrimination | misconceptions diagnosed |",
+             "|---|---|---|---|---|"]
+    for s in a.stats:
         q = s["question"]
         d = s["discrimination"]
-        mis = ", ".join(f"{name} {c}" for name, c in sorted(counts.get(q, {}).items(), key=lambda x: (-x[1], x[0])))
-        lines.append(f"| {q} | {', '.join(f'`{x}`' for x in sorted(quantities.get(q, ())))} | "
+        mis = ", ".join(f"{name} {c}" for name, c in a.counts.get(q, []))
+        lines.append(f"| {q} | {', '.join(f'`{x}`' for x in a.quantities.get(q, ()))} | "
                      f"{s['difficulty']:.2f} | {'-' if d is None else f'{d:.2f}'} | {mis} |")
     lines += ["", "![Difficulty and discrimination](report/items.svg)", "",
               "## Quantities", "", "Across variants, by the kind of quantity asked:", "",
               "| quantity | answers | mean share of points |", "|---|---|---|"]
-    for kind, shares in sorted(kinds.items()):
+    for kind, shares in a.kinds.items():
         lines.append(f"| `{kind}` | {len(shares)} | {_mean(shares):.2f} |")
-    return {"report.md": "\n".join(lines) + "\n", "report/scores.svg": _scores_svg(totals, float(g.maximum)),
-            "report/items.svg": _items_svg(stats)}
+    return {"report.md": "\n".join(lines) + "\n", "report/scores.svg": scores_figure(a, "svg"),
+            "report/items.svg": items_figure(a, "svg")}
 
 
 def _kind(quantity: str) -> str:
@@ -108,26 +128,32 @@ def _figure():
     return plt, fig, ax
 
 
-def _svg(plt, fig) -> str:
-    buf = io.StringIO()
+def _save(plt, fig, format: str) -> str | bytes:
+    """The figure as SVG text or PDF bytes, without a date (so the same grades give the same bytes)."""
     fig.tight_layout()
-    fig.savefig(buf, format="svg", metadata={"Date": None})
+    if format == "svg":
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    else:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="pdf", metadata={"CreationDate": None, "ModDate": None})
     plt.close(fig)
     return buf.getvalue()
 
 
-def _scores_svg(totals: list[float], maximum: float) -> str:
+def scores_figure(a: Analysis, format: str) -> str | bytes:
     plt, fig, ax = _figure()
-    bins = max(1, min(20, int(maximum) + 1))
-    ax.hist(totals, bins=bins, range=(0, maximum), color="#4c72b0", edgecolor="white")
+    bins = max(1, min(20, int(a.maximum) + 1))
+    ax.hist(a.totals, bins=bins, range=(0, a.maximum), color="#4c72b0", edgecolor="white")
     ax.set_xlabel("total points")
     ax.set_ylabel("students")
     ax.set_title("Score distribution")
-    return _svg(plt, fig)
+    return _save(plt, fig, format)
 
 
-def _items_svg(stats: list[dict]) -> str:
+def items_figure(a: Analysis, format: str) -> str | bytes:
     plt, fig, ax = _figure()
+    stats = a.stats
     xs = range(len(stats))
     ax.bar([x - 0.2 for x in xs], [s["difficulty"] for s in stats], width=0.4, label="difficulty")
     ax.bar([x + 0.2 for x in xs], [s["discrimination"] or 0.0 for s in stats], width=0.4, label="discrimination")
@@ -135,4 +161,4 @@ def _items_svg(stats: list[dict]) -> str:
     ax.axhline(0, color="black", linewidth=0.5)
     ax.legend()
     ax.set_title("Questions")
-    return _svg(plt, fig)
+    return _save(plt, fig, format)

@@ -121,6 +121,7 @@ def load_manifest(path: Path, generator: str):
                              full_solutions=full, data=_spec_table(data), where=f"manifest {path}")
     if sheet.seed is None:
         raise InputFileError(f"manifest {path}: no exam seed")
+    sheet = _asked(sheet, data.get("options") or {}, f"manifest {path}")
     note = None
     if data.get("generator") != generator:
         note = (f"{path} was made by {data.get('generator')}, this is {generator}; "
@@ -138,3 +139,20 @@ def _spec_table(manifest: dict[str, Any]) -> dict[str, Any]:
         table = {**network, **p.get("given", {}), "level": p.get("level"), "points": p.get("points")}
         problems.append(table)
     return {"title": options.get("title"), "seed": manifest.get("seed"), "problem": problems}
+
+
+def _asked(sheet, options: dict[str, Any], where: str):
+    """The sheet with the multiple-choice and diagnosis options the manifest records."""
+    from dataclasses import replace
+
+    from ..errors import SpecError
+    from .choices import check_choices
+
+    diagnosis = options.get("diagnosis", False)
+    if not isinstance(diagnosis, bool):
+        raise InputFileError(f"{where}: options.diagnosis must be true or false")
+    try:
+        choices = check_choices(options.get("choices", 0))
+    except SpecError as exc:
+        raise InputFileError(f"{where}: {exc}") from None
+    return replace(sheet, choices=choices, diagnosis=diagnosis)

@@ -86,13 +86,21 @@ def review(grades: Grades, expected: list[Expected], responses: list[Response],
                 right = points[label] == sheet[label].points
                 items.append(Item(
                     label=label, quantity=quantity_name(p.trace.spec, a.quantity),
-                    given=None if value is None else r.text.strip(), expected=sheet[label], points=points[label],
+                    given=None if value is None else _given(r), expected=sheet[label], points=points[label],
                     suspect=None if right else diagnose(candidates[n], value),
                     carried=carried.get((sid, label)),
                     prompt=record["questions"][n]["prompt"], work=record["questions"][n]["answer"]["work"],
                 ))
         out.append(Review(first, items, sum(points.values(), Decimal(0))))
     return out
+
+
+def _given(r: Response) -> str:
+    """An answer as the student gave it; a letter with the value of its option."""
+    from .roster import is_letter
+
+    text = r.text.strip()
+    return f"{text.upper()} ({format(r.value, 'f')})" if is_letter(text) else text
 
 
 def _records(problems: list[Problem], sheet_context) -> list[dict[str, Any]]:

@@ -128,6 +128,12 @@ class Response:
     line: int
 
 
+def is_letter(text: str) -> bool:
+    """An answer of one letter, A to Z in either case: an option of a multiple-choice question."""
+    text = text.strip()
+    return len(text) == 1 and "A" <= text.upper() <= "Z"
+
+
 def read_responses(path: Path) -> list[Response]:
     """Rows of (id, question, value); a blank value is an unanswered question."""
     header, rows = read_rows(path, "responses")
@@ -145,6 +151,7 @@ def read_responses(path: Path) -> list[Response]:
         if key in seen:
             raise InputFileError(f"{where}: student {sid}, question {question} is already answered on line {seen[key]}")
         seen[key] = line
-        value = parse_decimal(text, f"{where}: value") if text else None
+        # A letter answers a multiple-choice question; grading reads it as its option's value.
+        value = parse_decimal(text, f"{where}: value") if text and not is_letter(text) else None
         out.append(Response(sid, question, value, text, line))
     return out

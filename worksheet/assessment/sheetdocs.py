@@ -150,6 +150,8 @@ def key_json(ctx: dict[str, Any], problems: list[Problem], student: dict[str, st
                 "source": a.quantity.i + 1 if a.quantity.kind in ("grad_W", "W_new") else None,
                 "expected": a.text, "tolerance": format(a.tolerance, "f"), "low": a.low, "high": a.high,
                 "points": q["points"], "full_precision": a.value,
+                **({"choice": q["answer"]["letter"], "options": {c["letter"]: c["value"] for c in q["choices"]}}
+                   if "choices" in q else {}),
             })
         data["problems"].append({
             "number": p.number, "seed": p.trace.spec.seed, "level": p.source.level,

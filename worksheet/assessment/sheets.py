@@ -49,10 +49,12 @@ def problem_seed(sheet_seed: int, number: int) -> int:
     return sheet_seed if number == 1 else derive_seed(sheet_seed, "problem", number)
 
 
-def build_problem(source: ProblemSpec, number: int, sheet_seed: int) -> Problem:
+def build_problem(source: ProblemSpec, number: int, sheet_seed: int, distinct=None) -> Problem:
     """Draw the problem and choose its questions. A draw whose asked values rounding would make
-    ambiguous is redrawn from a derived seed, deterministically."""
+    ambiguous is redrawn from a derived seed, deterministically; so is one where `distinct`
+    (assessment/redraw.py) names a misconception that cannot be told apart."""
     base = problem_seed(sheet_seed, number)
+    collided = None
     for attempt in range(MAX_REDRAWS):
         seed = base if attempt == 0 else derive_seed(base, "redraw", attempt)
         spec = replace(source.spec, seed=seed)
@@ -72,8 +74,15 @@ def build_problem(source: ProblemSpec, number: int, sheet_seed: int) -> Problem:
 
             chosen = choose(spec, source.level, Stream("questions", seed), ok)
         if chosen is not None:
-            return Problem(number, source, trace, tuple(found[q] for q in chosen),
-                           tuple(labels(len(chosen), number)))
+            problem = Problem(number, source, trace, tuple(found[q] for q in chosen),
+                              tuple(labels(len(chosen), number)))
+            collided = distinct(problem) if distinct is not None else None
+            if collided is None:
+                return problem
+    if collided is not None:
+        from .redraw import too_many
+
+        raise too_many(number, MAX_REDRAWS, collided)
     raise SpecError(
         f"problem {number}: in {MAX_REDRAWS} draws, rounding to {source.spec.precision} decimals leaves some "
         f"{source.level}-level answers unclear; use a higher --precision"
@@ -81,7 +90,10 @@ def build_problem(source: ProblemSpec, number: int, sheet_seed: int) -> Problem:
 
 
 def build_problems(sheet: SheetSpec, sheet_seed: int) -> list[Problem]:
-    return [build_problem(p, n, sheet_seed) for n, p in enumerate(sheet.problems, start=1)]
+    from .redraw import distinct_for
+
+    distinct = distinct_for(sheet)
+    return [build_problem(p, n, sheet_seed, distinct) for n, p in enumerate(sheet.problems, start=1)]
 
 
 # ---------------------------------------------------------------- Markdown text

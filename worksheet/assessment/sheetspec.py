@@ -49,13 +49,18 @@ class SheetSpec:
     seed: int | None
     problems: tuple[ProblemSpec, ...]
     full_solutions: bool
+    choices: int = 0  # options per question (multiple choice); 0: open answers
+    diagnosis: bool = False  # problems drawn so that every misconception's value can be told apart
 
     def options(self) -> dict[str, Any]:
-        """Everything but the seed and the students that decides a sheet's content."""
+        """Everything but the seed and the students that decides a sheet's content (the
+        multiple-choice and diagnosis options only where asked for, so earlier exams keep their hash)."""
         return {
             "title": self.title,
             "full_solutions": self.full_solutions,
             "problems": [p.as_dict() for p in self.problems],
+            **({"choices": self.choices} if self.choices else {}),
+            **({"diagnosis": True} if self.diagnosis else {}),
         }
 
     def options_hash(self) -> str:

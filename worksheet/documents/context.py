@@ -9,7 +9,9 @@ from typing import Any
 from .. import __version__
 from ..engine.activations import get_activation
 from ..engine.calculator import LayerTrace, StepTrace, Trace
-from ..engine.formulas import activation_latex, loss_latex
+import re
+
+from ..engine.formulas import activation_latex, activation_steps, loss_latex, loss_steps
 from ..engine.losses import get_loss
 from .notation import (
     Neuron,
@@ -42,6 +44,11 @@ def _ratio_words(big: float, small: float) -> str:
     if r < 1.05:
         return "about the same size"
     return f"about {fmt_ratio(r)} times {'smaller' if smaller else 'larger'}"
+
+
+def _lower(title: str) -> str:
+    """A registry title inside a sentence: "sigmoid", "leaky ReLU", but "ReLU" as it is."""
+    return title[0].lower() + title[1:] if title[1:2].islower() or title[1:2] == " " else title
 
 
 def _direction(change: float) -> str:
@@ -84,6 +91,9 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
             "name": spec.loss, "title": loss.title, "total_latex": loss.total_latex,
             "term_latex": loss.term_latex, "derivative_latex": loss.derivative_latex,
             "sympy": loss_latex(spec.loss), "term_form": loss.term_form, "halved": loss.halved,
+            "lower": _lower(loss.title),
+            "steps": _loss_derivation(spec.loss, "k")[1:],
+            "result": loss.derivative_latex.split(" = ", 1)[1],
         },
         # With one weight layer there is no hidden delta for the update order to change.
         "sequential": spec.update_order == "sequential" and spec.depth > 1,
@@ -96,6 +106,7 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
                 "simple": get_activation(a).derivative_latex, "sympy": activation_latex(a),
                 "elementwise": get_activation(a).elementwise, "hand_value": get_activation(a).hand_value,
                 "derivative_from": get_activation(a).derivative_from, "kink_at_zero": get_activation(a).kink_at_zero,
+                "steps": _activation_derivation(a),
                 "inline": (
                     get_activation(a).inline_value or activation_latex(a)[0],
                     get_activation(a).inline_derivative or activation_latex(a)[1],
@@ -133,15 +144,71 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
 
 
 def _options_line(spec) -> str:
-    parts = [f"layers {'-'.join(map(str, spec.layers))}", "activations " + ", ".join(spec.activations),
-             f"loss {spec.loss}", f"bias {'on (' + spec.bias_policy + ')' if spec.bias else 'off'}",
-             f"learning rate {fmt_given(spec.lr, 1)}", f"update order {spec.update_order}",
-             f"rounding {spec.rounding}", f"precision {spec.precision}"]
+    """The problem's settings as a teacher states them."""
+    titles = [get_activation(name).title for name in spec.activations]
+    if len(set(titles)) == 1:
+        acts = f"{_lower(titles[0])} activation in every layer"
+    else:
+        acts = "activations " + ", ".join(
+            f"{t} ({layer_name(spec, l + 1).lower()})" for l, t in enumerate(titles))
+    parts = [f"a {'-'.join(map(str, spec.layers))} network", acts, f"loss: {_lower(get_loss(spec.loss).title)}",
+             "one bias per neuron" + (" (held fixed)" if spec.bias_policy == "frozen" else "") if spec.bias
+             else "no biases",
+             f"learning rate {fmt_given(spec.lr, 1)}"]
     if any(get_activation(name).uses_slope for name in spec.activations):
         parts.append(f"leaky slope {fmt_given(spec.leaky_slope, 2)}")
+    if spec.update_order == "sequential":
+        parts.append("output weights updated before the hidden deltas are computed (the classic mistake)")
     if spec.steps > 1:
-        parts.append(f"steps {spec.steps}")
+        parts.append(f"{spec.steps} gradient-descent steps")
+    parts.append(f"full precision, shown to {spec.precision} decimal places" if spec.rounding == "exact"
+                 else f"every intermediate rounded to {spec.precision} decimal places and reused")
     return "; ".join(parts)
+
+
+_X = re.compile(r"(?<![A-Za-z\\])x(?![A-Za-z])")
+
+
+def at(latex: str, var: str) -> str:
+    """A formula in x written at another argument: sigma(x) at net_{o1}."""
+    return _X.sub(lambda m: var, latex)
+
+
+def _same(a: str, b: str) -> bool:
+    """Two LaTeX strings that differ only in braces and spaces: o_{k} - t_{k} and o_k - t_k."""
+    return re.sub(r"[{}\s]", "", a) == re.sub(r"[{}\s]", "", b)
+
+
+def _activation_derivation(name: str) -> list[dict[str, str]]:
+    """The derivation of the activation's derivative, line by line, ending in the form a student
+    uses; each line's left side in the function's own symbol."""
+    act = get_activation(name)
+    if act.elementwise:
+        f_lhs, df_lhs = f"{act.symbol}(x)", rf"\frac{{d}}{{dx}}{act.symbol}(x)"
+    else:
+        f_lhs, df_lhs = "o_k", r"\frac{\partial o_k}{\partial z_j}"
+    lines = [{"what": what, "math": " = ".join([f_lhs if side == "f" else df_lhs, *rhs])}
+             for what, side, rhs in activation_steps(name)]
+    last = activation_steps(name)[-1][2][-1]
+    if act.derivative_from == "output":
+        lines[-1]["math"] += " = " + act.derivative_latex
+    elif act.elementwise and not _same(last, act.derivative_latex):
+        what = "At exactly 0 the derivative is taken as its value below 0" if act.kink_at_zero else "So"
+        lines.append({"what": what, "math": f"{act.symbol}'(x) = {act.derivative_latex}"})
+    return lines
+
+
+def _loss_derivation(name: str, k: str) -> list[dict[str, str]]:
+    """The derivation of dE_k/do_k, line by line, for output k ("k", or a neuron's number)."""
+    loss = get_loss(name)
+    sub = lambda tex: tex.replace("_{k}", "_{%s}" % k).replace("_k", "_{%s}" % k)
+    f_lhs, df_lhs = f"E_{{{k}}}", rf"\frac{{\partial E_{{{k}}}}}{{\partial o_{{{k}}}}}"
+    lines = [{"what": what, "math": " = ".join([f_lhs if side == "f" else df_lhs, *map(sub, rhs)])}
+             for what, side, rhs in loss_steps(name)]
+    result = loss.derivative_latex.split(" = ", 1)[1]
+    if not _same(loss_steps(name)[-1][2][-1], result):
+        lines[-1]["math"] += " = " + sub(result)
+    return lines
 
 
 def _neuron_record(n: Neuron) -> dict[str, Any]:
@@ -225,6 +292,7 @@ def _forward_layer(spec, F, layer: LayerTrace, neurons) -> dict[str, Any]:
             "rows": rows, "bias": bias, "z": z,
             "fn": F.note("add", prods, z),
             "act": _activation_steps(spec, F, layer, j),
+            "definition": at(activation_latex(layer.activation)[0], n.net) if act.elementwise else None,
             "a": F.v(layer.a[j]),
         })
     return {
@@ -248,7 +316,7 @@ def _activation_steps(spec, F, layer: LayerTrace, j: int) -> dict[str, Any]:
         d = F.v(1 + e) if F.exact else F.v(1 + float(parse_shown(F.v(e))))
         return {"kind": act.hand_value, "z": z, "neg_z": F.v(-layer.z[j]), "e": es, "d": d, "a": a,
                 "fn_d": F.note("add", ["1", es], d), "fn_a": F.note("div", ["1", d], a)}
-    step = {"kind": act.hand_value, "z": z, "a": a}
+    step = {"kind": act.hand_value, "z": z, "z_o": operand(z), "a": a}
     if act.kink_at_zero:
         step["active"] = layer.z[j] > 0
     if act.uses_slope:
@@ -357,9 +425,17 @@ def _output_section(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
             "weights": ", ".join(f"${w['sym']}$" for w in ws),
             "positive_delta": layer.delta[k] > 0,
         })
+    act = get_activation(layer.activation)
+    w = first
     return {
+        "loss_steps": _loss_derivation(spec.loss, str(w["j"])),
+        "definition": at(activation_latex(layer.activation)[0], w["dst"]["net"]) if act.elementwise else None,
+        # The derivative's derivation as one chain of equal expressions, ending in the student's form.
+        "proof": [e for what, side, rhs in activation_steps(layer.activation) if side == "df" for e in rhs]
+        + ([act.derivative_latex] if act.derivative_from == "output" else []),
         "l": L, "softmax": softmax, "combined": layer.activation in loss.combined_delta,
         "activation": layer.activation, "act": get_activation(layer.activation).title,
+        "act_lower": _lower(get_activation(layer.activation).title),
         "symbol": get_activation(layer.activation).symbol,
         "deltas": deltas, "weights": weights, "first": first, "rest": weights[1:], "biases": biases,
         "groups": groups, "n": n_out, "n_weights": len(weights),
@@ -371,7 +447,9 @@ def _derivative_calc(F, layer: LayerTrace, j: int, sym: str) -> dict[str, str]:
     """f'(z_j) as a hand calculation from the neuron's output `sym`."""
     step = derivative_step(F, layer, j)
     calc = f"z = {step.net} {tex_side(step)}" if step.net is not None else tex_substituted(step)
-    record = {"formula": tex_formula(step, sym), "calc": calc, "value": step.result, "fn": F.mark(step.recomputes)}
+    record = {"formula": tex_formula(step, sym), "calc": calc, "value": step.result, "fn": F.mark(step.recomputes),
+              # what a table cell writes for the derivative: the formula, where it fits on one line
+              "cell": tex_formula(step, sym) if step.net is None else None}
     if len(step.operands) == 2:
         record["one_minus"] = step.operands[1]
     return record
@@ -465,7 +543,7 @@ def _hidden_section(spec, F, step: StepTrace, l: int, neurons) -> dict[str, Any]
     return {
         "l": l, "name": layer_name(spec, l), "next_name": layer_name(spec, l + 1),
         "next_is_output": l + 1 == spec.depth, "activation": layer.activation,
-        "act": act.title,
+        "act": act.title, "act_lower": _lower(act.title), "symbol": act.symbol,
         "saturates": act.derivative_from == "output", "shrinks": act.derivative_bound < 1, "kinked": act.kink_at_zero,
         "neurons": out_neurons, "weights": weights, "first": first, "rest": weights[1:],
         "rep": rep, "biases": _bias_grads(spec, F, layer, neurons),

@@ -105,6 +105,9 @@ class Activation:
     # ("step", 1, low) is 1 for a positive net input, else low.
     hand_derivative: object = 1
     hand_value: str = "identity"
+    # The definition as terms (c, g, u) of c * g(u), written for the chain rule (derivations.py);
+    # None for a function differentiated case by case or, for a layer function, by the quotient rule.
+    hand_terms: Callable | None = None
     uses_slope: bool = False
     derivative_bound: Decimal | None = Decimal(1)
 
@@ -226,6 +229,8 @@ ACTIVATIONS: dict[str, Activation] = {
             log_complement=lambda z, o, log_o: [log_sigmoid(-x) for x in z],
             targets="near_0_or_1",
             hand_derivative=("mul", "out", ("sub", 1, "out")),
+            # sigma(x) = (1 + e^{-x})^{-1}
+            hand_terms=lambda x, s: [(1, lambda u: u**-1, 1 + _sympy().exp(-x))],
         ),
         Activation(
             name="tanh",
@@ -243,6 +248,8 @@ ACTIVATIONS: dict[str, Activation] = {
             turning_points=(Decimal(0),),
             targets="signed",
             hand_derivative=("sub", 1, ("pow", "out", 2)),
+            # tanh(x) = 1 - 2 (e^{2x} + 1)^{-1}, the form the calculator's e^{2z} steps use
+            hand_terms=lambda x, s: [(1, None, None), (-2, lambda u: u**-1, _sympy().exp(2 * x) + 1)],
         ),
         Activation(
             name="relu",
@@ -327,6 +334,25 @@ def get_activation(name: str) -> Activation:
         ) from None
 
 
+def derivation_lines(name: str) -> list:
+    """The lines from the definition of activation `name` to the derivative a student uses
+    (engine/derivations.py), in SymPy."""
+    from . import derivations
+
+    sp = _sympy()
+    act = get_activation(name)
+    x, alpha = sp.symbols("x alpha")
+    if not act.elementwise:
+        return derivations.quotient_lines()
+    f = act.sympy_value(x, alpha)
+    if act.hand_terms is None:
+        return derivations.case_lines(f, x)
+    lines = derivations.chain_lines(act.hand_terms(x, alpha), f, x)
+    if act.derivative_from == "output":
+        lines.append(derivations.output_form_line(act.hand_terms(x, alpha), lambda a: act.sympy_derivative(x, a, alpha)))
+    return lines
+
+
 @cache
 def derivative_formula_latex(name: str) -> tuple[str, str]:
     """LaTeX of f(x) and of SymPy's derivative f'(x), for the formula sections."""
@@ -336,4 +362,5 @@ def derivative_formula_latex(name: str) -> tuple[str, str]:
     if not act.elementwise:
         return (r"\frac{e^{z_k}}{\sum_m e^{z_m}}", act.derivative_latex)
     f = act.sympy_value(x, alpha)
-    return sp.latex(f), sp.latex(sp.diff(f, x))
+    # A function a calculator has a key for (tanh) is shown in exponentials, as it is computed by hand.
+    return sp.latex(f.rewrite(sp.exp)), sp.latex(sp.diff(f, x))

@@ -1,4 +1,4 @@
-"""LaTeX of each activation's and loss's SymPy derivative, kept in formulas.json so that
+"""LaTeX of each activation's and loss's SymPy derivative and of the lines deriving it, kept in formulas.json so that
 rendering a document does not import SymPy (about 0.3 s); tests/test_formulas.py checks the
 file against a fresh SymPy computation, and `python -m worksheet.formulas` rewrites it."""
 
@@ -35,13 +35,31 @@ def loss_latex(name: str) -> tuple[str, str]:
     return tuple(stored) if stored else loss_formula_latex(name)
 
 
-def computed() -> dict[str, list[str]]:
-    """Every entry, freshly from SymPy."""
-    from .activations import ACTIVATIONS, derivative_formula_latex
-    from .losses import LOSSES, loss_formula_latex
+def activation_steps(name: str) -> list:
+    """[what, side, [LaTeX, ...]] of each line deriving activation `name`'s derivative."""
+    from . import activations, derivations
 
-    out = {f"activation:{n}": list(derivative_formula_latex(n)) for n in ACTIVATIONS}
-    out.update({f"loss:{n}": list(loss_formula_latex(n)) for n in LOSSES})
+    stored = _stored().get(f"steps:activation:{name}")
+    return stored if stored else derivations.lines_latex(activations.derivation_lines(name))
+
+
+def loss_steps(name: str) -> list:
+    """[what, side, [LaTeX, ...]] of each line deriving loss `name`'s dE_k/do_k."""
+    from . import derivations, losses
+
+    stored = _stored().get(f"steps:loss:{name}")
+    return stored if stored else derivations.lines_latex(losses.derivation_lines(name))
+
+
+def computed() -> dict[str, list]:
+    """Every entry, freshly from SymPy."""
+    from . import activations, derivations, losses
+
+    out = {f"activation:{n}": list(activations.derivative_formula_latex(n)) for n in activations.ACTIVATIONS}
+    out.update({f"loss:{n}": list(losses.loss_formula_latex(n)) for n in losses.LOSSES})
+    out.update({f"steps:activation:{n}": derivations.lines_latex(activations.derivation_lines(n))
+                for n in activations.ACTIVATIONS})
+    out.update({f"steps:loss:{n}": derivations.lines_latex(losses.derivation_lines(n)) for n in losses.LOSSES})
     return out
 
 

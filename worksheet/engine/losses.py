@@ -42,6 +42,8 @@ class Loss:
     derivative_asked: bool = False  # a sheet asks dE/do_k on its own: one line of arithmetic
     term_form: str = "squared"
     halved: bool = False  # E_k carries a factor 1/2 that makes dE/do_k = o_k - t_k
+    # E_k as terms (c, g, u) of c * g(u), written for the chain rule (engine/derivations.py).
+    hand_terms: Callable | None = None
 
 
 def _sympy():
@@ -88,6 +90,7 @@ LOSSES: dict[str, Loss] = {
             derivative_asked=True,
             derivative=lambda ops, o, t, n: o - t,
             sympy_term=lambda o, t, n: _sympy().Rational(1, 2) * (t - o) ** 2,
+            hand_terms=lambda o, t, n: [(_sympy().Rational(1, 2), lambda u: u**2, o - t)],
             total_latex=r"E_{total} = \sum_k E_k",
             term_latex=r"E_k = \frac{1}{2}(t_k - o_k)^2",
             derivative_latex=r"\frac{\partial E}{\partial o_k} = o_k - t_k",
@@ -101,6 +104,7 @@ LOSSES: dict[str, Loss] = {
             derivative_asked=True,
             derivative=lambda ops, o, t, n: 2 * (o - t) / n,
             sympy_term=lambda o, t, n: (t - o) ** 2 / n,
+            hand_terms=lambda o, t, n: [(1 / n, lambda u: u**2, o - t)],
             total_latex=r"E_{total} = \sum_k E_k = \frac{1}{n}\sum_k (t_k - o_k)^2",
             term_latex=r"E_k = \frac{1}{n}(t_k - o_k)^2",
             derivative_latex=r"\frac{\partial E}{\partial o_k} = \frac{2}{n}(o_k - t_k)",
@@ -114,6 +118,10 @@ LOSSES: dict[str, Loss] = {
             terms=_bce_terms,
             derivative=lambda ops, o, t, n: ops.div(ops.div(o - t, o * (1 - o)), n),
             sympy_term=lambda o, t, n: -(t * _sympy().log(o) + (1 - t) * _sympy().log(1 - o)) / n,
+            hand_terms=lambda o, t, n: [
+                (-t / n, _sympy().log, o),
+                (-_sympy().UnevaluatedExpr(1 - t) / n, _sympy().log, 1 - o),
+            ],
             total_latex=r"E_{total} = \sum_k E_k",
             term_latex=r"E_k = -\frac{1}{n}\left[t_k \ln o_k + (1 - t_k)\ln(1 - o_k)\right]",
             derivative_latex=r"\frac{\partial E}{\partial o_k} = \frac{1}{n} \cdot \frac{o_k - t_k}{o_k(1 - o_k)}",
@@ -129,6 +137,7 @@ LOSSES: dict[str, Loss] = {
             terms=_cross_entropy_terms,
             derivative=lambda ops, o, t, n: ops.div0(-t, o),
             sympy_term=lambda o, t, n: -t * _sympy().log(o),
+            hand_terms=lambda o, t, n: [(-t, _sympy().log, o)],
             total_latex=r"E_{total} = \sum_k E_k = -\sum_k t_k \ln o_k",
             term_latex=r"E_k = -t_k \ln o_k",
             derivative_latex=r"\frac{\partial E}{\partial o_k} = -\frac{t_k}{o_k}",
@@ -147,6 +156,17 @@ def get_loss(name: str) -> Loss:
         return LOSSES[name]
     except KeyError:
         raise SpecError(f"unknown loss {name!r}; allowed: {', '.join(LOSSES)}") from None
+
+
+def derivation_lines(name: str) -> list:
+    """The lines from E_k of loss `name` to dE_k/do_k (engine/derivations.py), in SymPy."""
+    from . import derivations
+
+    sp = _sympy()
+    o, t, n = sp.symbols("o_k t_k n", positive=True)
+    loss = get_loss(name)
+    start = derivations.Line("Start with the loss function", "f", (loss.term_latex.split(" = ", 1)[1],))
+    return [start, *derivations.chain_lines(loss.hand_terms(o, t, n), loss.sympy_term(o, t, n), o)]
 
 
 @cache

@@ -93,20 +93,25 @@ def _check_engine(engine: str) -> None:
         raise RenderError(f"PDF output needs {engine}, which is not installed: {hint}; or ask for --format md,tex")
 
 
-def compile_pdf(tex: str, name: str = "document.tex", timeout: float = TIMEOUT, engine: str = "pdflatex") -> bytes:
-    """The PDF of a LaTeX document; a RenderError (and no file anywhere) when it does not compile."""
-    return compile_latex(tex, name, timeout, engine).pdf
+def compile_pdf(tex: str, name: str = "document.tex", timeout: float = TIMEOUT, engine: str = "pdflatex",
+                files: dict[str, bytes] | None = None) -> bytes:
+    """The PDF of a LaTeX document (with `files`, such as figures, beside it by their plain
+    names); a RenderError (and no file anywhere) when it does not compile."""
+    return compile_latex(tex, name, timeout, engine, files).pdf
 
 
 @contextmanager
-def _workspace(tex: str, name: str, engine: str):
-    """A temporary folder holding the document as `stem`.tex; removed afterwards, whatever happens."""
+def _workspace(tex: str, name: str, engine: str, files: dict[str, bytes] | None = None):
+    """A temporary folder holding the document as `stem`.tex and `files`; removed afterwards,
+    whatever happens."""
     _check_engine(engine)
     stem = re.sub(r"[^A-Za-z0-9_-]", "_", Path(name).stem) or "document"
     _sweep_workspaces()
     with tempfile.TemporaryDirectory(prefix=f"worksheet-tex-{os.getpid()}-") as tmp:
         folder = Path(tmp)
         (folder / f"{stem}.tex").write_bytes(tex.encode("utf-8"))
+        for other, data in (files or {}).items():
+            (folder / Path(other).name).write_bytes(data)
         yield folder, stem
 
 
@@ -148,9 +153,9 @@ def _sweep_workspaces() -> None:
 
 
 def compile_latex(tex: str, name: str = "document.tex", timeout: float = TIMEOUT,
-                  engine: str = "pdflatex") -> Compiled:
+                  engine: str = "pdflatex", files: dict[str, bytes] | None = None) -> Compiled:
     flags = _flags(engine)
-    with _workspace(tex, name, engine) as (folder, stem):
+    with _workspace(tex, name, engine, files) as (folder, stem):
         env = _environment()
         if shutil.which("latexmk") is not None:
             mode = ["-pdflua", f"-lualatex=lualatex {' '.join(flags)} %O %S"] if engine == "lualatex" else [

@@ -16,6 +16,10 @@ MESSAGES = {
     "invalid": "Not a number: write it as 0.12345 or 0,12345.",
 }
 
+# On a multiple-choice sheet the box takes an option's letter as well.
+CHOICE_MESSAGE = "Neither an option's letter nor a number: write A, B, ... or 0.12345."
+
+
 def mistake_message(message: str) -> str:
     """What the page says when an answer is a misconception's value (engine/misconceptions.py)."""
     return f"Not yet: this is what you get if {message}."
@@ -46,8 +50,10 @@ def _question(q: dict, mistakes: list[dict[str, str]]) -> dict:
         "points": q["points"],
         "prompt": Markup(text_with_math(q["prompt"])),
         "steps": [Markup(mathml(line, display=True)) for line in answer["work"]],
-        "answer": _answer_line(answer),
-        "messages": [*MESSAGES.values(), *(m["message"] for m in mistakes)],
+        "answer": _answer_line(answer) if "letter" not in answer else f"({answer['letter']}) {_answer_line(answer)}",
+        "options": [{"letter": c["letter"], "value": Markup(mathml(c["value"]))} for c in q.get("choices", ())],
+        "messages": [*MESSAGES.values(), *((CHOICE_MESSAGE,) if "choices" in q else ()),
+                     *(m["message"] for m in mistakes)],
     }
 
 
@@ -99,9 +105,14 @@ def _problem(record: dict, problem) -> tuple[dict, dict]:
     checks = {
         "seed": trace.spec.seed,
         "questions": [{"label": q["label"], "value": q["answer"]["value"], "tol": q["answer"]["tolerance"],
-                       "mistakes": m} for q, m in zip(record["questions"], mistakes)],
+                       "mistakes": m, **_options(q)} for q, m in zip(record["questions"], mistakes)],
     }
     return shown_data, checks
+
+
+def _options(q: dict) -> dict:
+    """A multiple-choice question's options for the script: letter -> value, read as typing it."""
+    return {"options": {c["letter"]: c["value"] for c in q["choices"]}} if "choices" in q else {}
 
 
 def practice_page(ctx: dict, problems) -> str:
@@ -110,7 +121,7 @@ def practice_page(ctx: dict, problems) -> str:
     data = {
         # Progress is kept per sheet: its seed and options name the problems.
         "storage": f"worksheet-practice/{ctx['seed']}/{ctx['options_hash']}",
-        "messages": MESSAGES,
+        "messages": {**MESSAGES, **({"invalid_choice": CHOICE_MESSAGE} if ctx.get("choices") else {})},
         "problems": [checks for _, checks in pairs],
     }
     context = {

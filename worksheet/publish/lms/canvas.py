@@ -77,6 +77,37 @@ def item(problem: Problem, part: Part, v: Variant) -> str:
     )
 
 
+def choice_item(problem: Problem, part: Part, v: Variant) -> str:
+    """A multiple_choice_question: one response label per option, identified by its letter, in the
+    paper's order; the right letter scores 100."""
+    body = (html.paragraph(f"<strong>{html.text(problem.title)}</strong>") + problem.data
+            + html.paragraph(f"<strong>{part.label}</strong> {part.prompt}"))
+    feedback = part.work + html.paragraph(f"Answer: {part.choice}, {plain(part.key)}.")
+    title = f"{part.label} {part.name} · variant {v.code}"
+    labels = "".join(f'<response_label ident="{letter}"><material><mattext texttype="text/plain">'
+                     f"{escape(value, quote=False)}</mattext></material></response_label>"
+                     for letter, value in part.options)
+    return (
+        f'      <item ident="{escape(item_id(part.label, v.ident))}" title="{escape(title)}">\n'
+        "        <itemmetadata><qtimetadata>"
+        f"{_field('question_type', 'multiple_choice_question')}{_field('points_possible', plain(part.points))}"
+        "</qtimetadata></itemmetadata>\n"
+        f"        <presentation>{_mattext(body)}"
+        f'<response_lid ident="response1" rcardinality="Single"><render_choice>{labels}</render_choice>'
+        "</response_lid></presentation>\n"
+        "        <resprocessing>\n"
+        '          <outcomes><decvar maxvalue="100" minvalue="0" varname="SCORE" vartype="Decimal"/></outcomes>\n'
+        '          <respcondition continue="Yes"><conditionvar><other/></conditionvar>'
+        '<displayfeedback feedbacktype="Response" linkrefid="general_fb"/></respcondition>\n'
+        '          <respcondition continue="No"><conditionvar>'
+        f'<varequal respident="response1">{part.choice}</varequal></conditionvar>'
+        '<setvar action="Set" varname="SCORE">100</setvar></respcondition>\n'
+        "        </resprocessing>\n"
+        f'        <itemfeedback ident="general_fb"><flow_mat>{_mattext(feedback)}</flow_mat></itemfeedback>\n'
+        "      </item>\n"
+    )
+
+
 def quiz(title: str, variants: list[Variant]) -> str:
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -91,7 +122,8 @@ def quiz(title: str, variants: list[Variant]) -> str:
                 "      <selection_ordering><selection><selection_number>1</selection_number><selection_extension>"
                 f"<points_per_item>{plain(part.points)}</points_per_item></selection_extension></selection>"
                 "</selection_ordering>\n")
-            out += [item(v.problems[n], v.problems[n].parts[m], v) for v in variants]
+            out += [(choice_item if part.options else item)(v.problems[n], v.problems[n].parts[m], v)
+                    for v in variants]
             out.append("    </section>\n")
     out.append("    </section>\n  </assessment>\n</questestinterop>\n")
     return "".join(out)

@@ -26,6 +26,8 @@ class Part:
     hi: Decimal
     places: int  # decimal places of the key
     points: Decimal
+    options: tuple[tuple[str, str], ...] = ()  # (letter, value as shown) of a multiple-choice question
+    choice: str = ""  # the right option's letter
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ def variant(ctx: dict[str, Any], problems, ident: str, code: str) -> Variant:
                 prompt=html.inline(q["prompt"]), work=html.display_lines(q["answer"]["work"]),
                 key=parse_shown(a.text), tolerance=a.tolerance, lo=a.interval.lo, hi=a.interval.hi,
                 places=places_of(a.text), points=p.source.points,
+                options=tuple((c["letter"], c["value"]) for c in q.get("choices", ())),
+                choice=q["answer"].get("letter", ""),
             ))
         records.append(Problem(record["number"], f"Problem {record['number']}: {record['level_title']}",
                                html.problem_data(record), tuple(parts)))

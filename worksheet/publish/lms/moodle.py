@@ -68,6 +68,33 @@ def _numerical(problem: Problem, part: Part, code: str) -> str:
     )
 
 
+def _multichoice(problem: Problem, part: Part, code: str) -> str:
+    """A multiple-choice question: the options in the paper's order and lettering (not shuffled),
+    so a letter means the same in Moodle's results as in answers.csv."""
+    body = (html.paragraph(f"<strong>{html.text(problem.title)}</strong>") + problem.data
+            + html.paragraph(f"<strong>{part.label}</strong> {part.prompt}"))
+    feedback = part.work + html.paragraph(f"Answer: {part.choice}, {plain(part.key)}.")
+    answers = "".join(
+        f'    <answer fraction="{100 if letter == part.choice else 0}" format="html">\n'
+        f"      <text>{escape(value, quote=False)}</text>\n"
+        '      <feedback format="html"><text></text></feedback>\n'
+        "    </answer>\n" for letter, value in part.options)
+    return (
+        '  <question type="multichoice">\n'
+        f"    {_text('name', question_name(part.label, part.name, code))}\n"
+        f"    {_text('questiontext', body, 'html')}\n"
+        f"    {_text('generalfeedback', feedback, 'html')}\n"
+        f"    <defaultgrade>{plain(part.points)}</defaultgrade>\n"
+        "    <penalty>0</penalty>\n"
+        "    <hidden>0</hidden>\n"
+        "    <single>true</single>\n"
+        "    <shuffleanswers>false</shuffleanswers>\n"
+        "    <answernumbering>ABCD</answernumbering>\n"
+        f"{answers}"
+        "  </question>\n"
+    )
+
+
 # Characters that end or split a cloze answer's feedback (} ~ #), or would escape the closing
 # brace (a trailing backslash): written as numeric character references. multianswer decodes the feedback
 # with html_entity_decode once, after its regular expressions have split the answer, so every &
@@ -95,9 +122,14 @@ def _cloze(problem: Problem, code: str) -> str:
     for part, weight in zip(problem.parts, weights([p.points for p in problem.parts])):
         note = cloze_escape(html.text(f"{part.label}: {plain(part.key)}, accepted from {plain(part.key - part.tolerance)} "
                             f"to {plain(part.key + part.tolerance)}"))
-        field = f"{{{weight}:NUMERICAL:={plain(part.key)}:{plain(part.tolerance)}#{note}}}"
-        body.append(html.paragraph(f"<strong>{part.label}</strong> {part.prompt} "
-                                   f"Give it to {part.places} decimal places. {field}"))
+        if part.options:  # the options in the paper's order: MULTICHOICE keeps it, MULTICHOICE_S would not
+            choices = "~".join(("=" if letter == part.choice else "") + value for letter, value in part.options)
+            field = f"{{{weight}:MULTICHOICE:{choices}}}"
+            ask = ""
+        else:
+            field = f"{{{weight}:NUMERICAL:={plain(part.key)}:{plain(part.tolerance)}#{note}}}"
+            ask = f"Give it to {part.places} decimal places. "
+        body.append(html.paragraph(f"<strong>{part.label}</strong> {part.prompt} {ask}{field}"))
         feedback.append(html.paragraph(f"<strong>{part.label}</strong>") + part.work + _answer_line(part))
     return (
         '  <question type="cloze">\n'
@@ -121,6 +153,7 @@ def moodle_xml(title: str, variants: list[Variant], style: str) -> str:
             continue
         for m, part in enumerate(problem.parts):
             out.append(_category(category_path(title, part.label)))
-            out += [_numerical(v.problems[n], v.problems[n].parts[m], v.code) for v in variants]
+            out += [(_multichoice if part.options else _numerical)(v.problems[n], v.problems[n].parts[m], v.code)
+                    for v in variants]
     out.append("</quiz>\n")
     return "".join(out)

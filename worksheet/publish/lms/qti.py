@@ -72,6 +72,46 @@ def item(problem: Problem, part: Part, v: Variant) -> str:
     )
 
 
+def choice_item(problem: Problem, part: Part, v: Variant) -> str:
+    """A multiple-choice question: one simpleChoice per option, identified by its letter, in the
+    paper's order (shuffle off), matched against the right letter."""
+    title = f"{part.label} {part.name} · variant {v.code}"
+    choices = "".join(f'<simpleChoice identifier="{letter}">{letter}. {escape(value, quote=False)}</simpleChoice>'
+                      for letter, value in part.options)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<assessmentItem xmlns="{NS}" {_SCHEMA} identifier="{_attr(item_id(part.label, v.ident))}" '
+        f'title="{_attr(title)}" adaptive="false" timeDependent="false">\n'
+        '  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier">\n'
+        f"    <correctResponse><value>{part.choice}</value></correctResponse>\n"
+        "  </responseDeclaration>\n"
+        '  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float">'
+        "<defaultValue><value>0</value></defaultValue></outcomeDeclaration>\n"
+        '  <outcomeDeclaration identifier="MAXSCORE" cardinality="single" baseType="float">'
+        f"<defaultValue><value>{plain(part.points)}</value></defaultValue></outcomeDeclaration>\n"
+        '  <outcomeDeclaration identifier="FEEDBACK" cardinality="single" baseType="identifier"/>\n'
+        "  <itemBody>\n"
+        f"    <div>{html.paragraph('<strong>' + html.text(problem.title) + '</strong>')}{problem.data}</div>\n"
+        f"    <p><strong>{part.label}</strong> {part.prompt}</p>\n"
+        f'    <choiceInteraction responseIdentifier="RESPONSE" shuffle="false" maxChoices="1">{choices}'
+        "</choiceInteraction>\n"
+        "  </itemBody>\n"
+        "  <responseProcessing>\n"
+        "    <responseCondition>\n"
+        "      <responseIf>\n"
+        '        <match><variable identifier="RESPONSE"/><correct identifier="RESPONSE"/></match>\n'
+        '        <setOutcomeValue identifier="SCORE"><variable identifier="MAXSCORE"/></setOutcomeValue>\n'
+        "      </responseIf>\n"
+        "    </responseCondition>\n"
+        '    <setOutcomeValue identifier="FEEDBACK"><baseValue baseType="identifier">SOLUTION</baseValue>'
+        "</setOutcomeValue>\n"
+        "  </responseProcessing>\n"
+        '  <modalFeedback outcomeIdentifier="FEEDBACK" showHide="show" identifier="SOLUTION" '
+        f'title="Worked solution">{part.work}<p>Answer: {part.choice}, {plain(part.key)}.</p></modalFeedback>\n'
+        "</assessmentItem>\n"
+    )
+
+
 def _sections(variants: list[Variant]):
     """(label, [(problem index, part index)]) in question order: every variant asks the same
     questions under the same labels."""
@@ -127,5 +167,7 @@ def qti_package(title: str, variants: list[Variant]) -> bytes:
     files = {"imsmanifest.xml": manifest(variants), "test.xml": test(title, variants)}
     for label, n, m in _sections(variants):
         for v in variants:
-            files[f"items/{item_id(label, v.ident)}.xml"] = item(v.problems[n], v.problems[n].parts[m], v)
+            part = v.problems[n].parts[m]
+            files[f"items/{item_id(label, v.ident)}.xml"] = (choice_item if part.options else item)(
+                v.problems[n], part, v)
     return zip_bytes(files)

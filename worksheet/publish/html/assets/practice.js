@@ -49,8 +49,11 @@
   // The verdict on one answer: "right", "wrong", "empty", "invalid", or a known mistake's index.
   function judge(q, text) {
     if (text.trim() === "") return { kind: "empty" };
-    const x = parseDecimal(text);
-    if (x === null) return { kind: "invalid" };
+    // A multiple-choice question takes an option's letter, judged as its value typed out.
+    const letter = text.trim().toUpperCase();
+    const chosen = q.options && Object.prototype.hasOwnProperty.call(q.options, letter) ? q.options[letter] : null;
+    const x = parseDecimal(chosen === null ? text : chosen);
+    if (x === null) return { kind: q.options ? "invalid_choice" : "invalid" };
     if (within(x, parseDecimal(q.value), parseDecimal(q.tol))) return { kind: "right" };
     for (let n = 0; n < q.mistakes.length; n++) {
       const m = q.mistakes[n];

@@ -1,0 +1,109 @@
+"""Grading's PDFs: each student's feedback and the item-analysis report, typeset as the sheets are."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..documents.texescape import tex_escape
+from .grading import Grades
+from .itemanalysis import DIFFICULTY, Analysis, _mean, analyse, items_figure, scores_figure
+from .review import Review, _plain
+
+
+def _head(tag: str, title: str, right: str) -> list[str]:
+    """A body's start: a new page numbered from 1, the destination it is split at, its header."""
+    return [r"\clearpage", r"\setcounter{page}{1}", rf"\pdfdest name{{{tag}}} xyz",
+            rf"\header{{\small {tex_escape(title)}}}{{}}{{\small {right}}}",
+            r"\footer{}{}{\small Page \thepage}",
+            rf"\begin{{center}}{{\Large\bfseries {tex_escape(title)}\par}}\end{{center}}", ""]
+
+
+def feedback_body(r: Review, title: str, maximum: Decimal, name_tex: str | None) -> str:
+    """One student's feedback, as feedback_md says it: answers, marks, what each wrong answer
+    suggests, and the key's worked lines for every answer without full marks."""
+    sid = tex_escape(r.first.id)
+    who = f"{name_tex} ({sid})" if r.first.name and name_tex else sid
+    lines = _head(f"feedback-{r.first.id}", f"{title}: feedback", who)
+    lines += [rf"{who}, variant {tex_escape(r.first.variant)}: {_plain(r.total)} of {_plain(maximum)} points.", "",
+              r"\begin{center}\small",
+              r"\begin{tabular}{@{}l l l l l >{\raggedright\arraybackslash}p{5.2cm}@{}}",
+              r"\toprule",
+              r"question & quantity & your answer & expected & points & what it suggests\\",
+              r"\midrule"]
+    for i in r.items:
+        given = tex_escape(i.given) if i.given is not None else "(blank)"
+        suggests = tex_escape(i.suspect.message) if i.suspect is not None else ""
+        lines.append(rf"{i.label} & \texttt{{{tex_escape(i.quantity)}}} & {given} & "
+                     rf"${_plain(i.expected.value)} \pm {_plain(i.expected.tolerance)}$ & "
+                     rf"{_plain(i.points)} of {_plain(i.expected.points)} & {suggests}\\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
+    missed = [i for i in r.items if i.points < i.expected.points or i.carried is not None]
+    if missed:
+        lines += ["", r"\subsection*{The key's working for the answers without full marks}"]
+        for i in missed:
+            lines += ["", rf"\textbf{{{i.label}.}} {i.prompt}"]
+            if i.suspect is not None:
+                lines += ["", rf"Your answer matches ${i.suspect.text}$, the value when "
+                              rf"{tex_escape(i.suspect.message)}."]
+            if i.carried is not None:
+                lines += ["", rf"It follows from your own earlier answers ({tex_escape(i.carried)}): "
+                              "error carried forward."]
+            lines += [rf"\work{{{w}}}" for w in i.work]
+    return "\n".join(lines) + "\n"
+
+
+def feedback_pdfs(reviews: list[Review], title: str, maximum: Decimal) -> dict[str, bytes]:
+    """feedback/<id>.pdf for every student: one document typeset once, split at each student's
+    destination. Names in a script pdflatex's fonts cannot set make it a LuaLaTeX document, as
+    for the sheets."""
+    from ..api import _names_tex
+    from ..publish.pdf import compile_pdf
+    from ..publish.pdfsplit import split
+    from .roster import Student
+    from .sheetdocs import tex_document
+
+    students = [Student(r.first.id, r.first.name, 0) for r in reviews]
+    names, engine = _names_tex(students, "answers.csv", ("pdf",))
+    bodies = [feedback_body(r, title, maximum, names.get(r.first.id)) for r in reviews]
+    pdf = compile_pdf(tex_document(bodies, engine), name="feedback.tex", engine=engine)
+    tags = [f"feedback-{r.first.id}" for r in reviews]
+    return {f"feedback/{r.first.id}.pdf": data for r, data in zip(reviews, split(pdf, tags).values())}
+
+
+def report_body(a: Analysis, questions: list[str], title: str) -> str:
+    """report.md's item analysis in LaTeX, with its two figures as PDF files beside it."""
+    lines = _head("report", f"{title}: item analysis", "item analysis")
+    lines += [tex_escape(a.headline(len(questions))), "",
+              r"\begin{center}\includegraphics[width=0.85\linewidth]{scores.pdf}\end{center}", "",
+              r"\subsection*{Questions}", tex_escape(DIFFICULTY), "",
+              r"\begin{center}\small",
+              r"\begin{tabular}{@{}l >{\raggedright\arraybackslash}p{3.4cm} r r "
+              r">{\raggedright\arraybackslash}p{5.6cm}@{}}",
+              r"\toprule",
+              r"question & quantities asked & difficulty & discrimination & misconceptions diagnosed\\",
+              r"\midrule"]
+    for s in a.stats:
+        q = s["question"]
+        d = s["discrimination"]
+        asked = ", ".join(rf"\texttt{{{tex_escape(x)}}}" for x in a.quantities.get(q, ()))
+        mis = ", ".join(tex_escape(f"{name} {c}") for name, c in a.counts.get(q, []))
+        lines.append(rf"{q} & {asked} & {s['difficulty']:.2f} & {'--' if d is None else f'${d:.2f}$'} & {mis}\\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{center}", "",
+              r"\begin{center}\includegraphics[width=0.85\linewidth]{items.pdf}\end{center}", "",
+              r"\subsection*{Quantities}", "Across variants, by the kind of quantity asked:", "",
+              r"\begin{center}", r"\begin{tabular}{@{}l r r@{}}", r"\toprule",
+              r"quantity & answers & mean share of points\\", r"\midrule"]
+    for kind, shares in a.kinds.items():
+        lines.append(rf"\texttt{{{tex_escape(kind)}}} & {len(shares)} & {_mean(shares):.2f}\\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
+    return "\n".join(lines) + "\n"
+
+
+def report_pdf(g: Grades, reviews: list[Review], title: str) -> bytes:
+    """report.pdf: the item analysis with its plots as PDF figures."""
+    from ..publish.pdf import compile_pdf
+    from .sheetdocs import tex_document
+
+    a = analyse(g, reviews)
+    figures = {"scores.pdf": scores_figure(a, "pdf"), "items.pdf": items_figure(a, "pdf")}
+    return compile_pdf(tex_document([report_body(a, g.questions, title)]), name="report.tex", files=figures)
