@@ -255,25 +255,49 @@ def test_the_walkthrough_page_has_every_section_and_link(tmp_path, name):
 
 
 def test_svg_weight_labels_meet_no_other_label_and_no_circle():
-    """Every labelled layer shape: each weight label's box is clear of the other labels and of
-    every neuron circle (the boxes the placement itself uses, from the label font's metrics)."""
+    """Every layer shape of widths 1 to 4 and depth 1 to 2: each weight label, a box turned with its
+    text around the point it is written at, is clear of the other labels and of every circle, as
+    the SVG writes them."""
     import itertools
+    import math
     import re
 
-    from worksheet.publish.html import svg
+    from worksheet.documents import diagrams
 
-    sizes = range(1, svg.MAX_LABELLED_EDGES + 1)
+    def corners(x, y, w, h, degrees):
+        c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+        return [(x + u * c - v * s, y + u * s + v * c)
+                for u, v in ((-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2))]
+
+    def apart(a, b):
+        for poly in (a, b):
+            for (x1, y1), (x2, y2) in zip(poly, poly[1:] + poly[:1]):
+                nx, ny = y1 - y2, x2 - x1
+                pa, pb = [x * nx + y * ny for x, y in a], [x * nx + y * ny for x, y in b]
+                if max(pa) <= min(pb) or max(pb) <= min(pa):
+                    return True
+        return False
+
+    sizes = range(1, 5)
+    labels_seen = 0
     for layers in itertools.chain(itertools.product(sizes, repeat=2), itertools.product(sizes, repeat=3)):
-        if any(a * b > svg.MAX_LABELLED_EDGES for a, b in zip(layers, layers[1:])):
-            continue
-        spec, given = api.load_spec(worksheet.Network(seed=3, layers="-".join(map(str, layers)), activation="tanh", loss="mse"))
-        trace = api.solve(spec, given)
-        drawing = svg.network_svg(spec, trace.values, "caption")
-        circles = [(float(cx), float(cy)) for cx, cy in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', drawing)]
-        labels = re.findall(r'<text class="w" x="([\d.-]+)" y="([\d.-]+)">([^<]+)</text>', drawing)
-        assert len(labels) == sum(a * b for a, b in zip(layers, layers[1:]))
-        boxes = [svg._label_box(float(x), float(y) + 5, text) for x, y, text in labels]
+        network = worksheet.Network(seed=3, layers="-".join(map(str, layers)), activation="tanh", loss="mse")
+        spec, given = api.load_spec(network)
+        drawing = diagrams.network_svg(spec, api.solve(spec, given).values, "caption")
+        circles = [(float(cx), float(cy), float(r)) for cx, cy, r in
+                   re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"', drawing)]
+        labels = re.findall(r'<text class="w" transform="translate\(([\d.-]+) ([\d.-]+)\) rotate\(([\d.-]+)\)" '
+                            r'y="4.5">([^<]+)</text>', drawing)
+        assert len(circles) == sum(layers)
+        labels_seen += len(labels)
+        boxes = [corners(float(x), float(y), diagrams.svg_label_width(text), diagrams.SVG_FRAME.label_h, float(a))
+                 for x, y, a, text in labels]
         for a, b in itertools.combinations(boxes, 2):
-            assert not svg._overlaps(a, b), layers
-        for box in boxes:
-            assert svg._clear_of_circles(box, circles), layers
+            assert apart(a, b), layers
+        for (x, y, a, text), box in zip(labels, boxes):
+            for cx, cy, r in circles:
+                c, s = math.cos(math.radians(float(a))), math.sin(math.radians(float(a)))
+                u, v = (cx - float(x)) * c + (cy - float(y)) * s, -(cx - float(x)) * s + (cy - float(y)) * c
+                w, h = diagrams.svg_label_width(text) / 2, diagrams.SVG_FRAME.label_h / 2
+                assert math.hypot(max(abs(u) - w, 0), max(abs(v) - h, 0)) >= r, (layers, text)
+    assert labels_seen > 100

@@ -126,8 +126,8 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
     ctx["weights_by_layer"] = [_weight_table(spec, F, layer, neurons, given=True) for layer in step.layers]
     ctx["flow"] = _flow_rows(spec, F, step, neurons)
     ctx["ascii"] = ascii_222(F, step) if spec.layers == (2, 2, 2) else None
-    ctx["mermaid"] = mermaid(spec, F, step, neurons)
     ctx["network"] = network_tikz(spec, F, step, neurons)
+    ctx["mermaid"] = mermaid(spec, F, step, neurons, ctx["network"]["labelled"])
     ctx["forward"] = [_forward_layer(spec, F, layer, neurons) for layer in step.layers]
     ctx["loss_calc"] = _loss_section(spec, F, step, neurons)
     ctx["output"] = _output_section(spec, F, step, neurons)

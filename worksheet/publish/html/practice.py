@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from ...documents.diagrams import network_caption, network_svg
 from .mathml import mathml, text_with_math
 from .page import asset, json_script, render_page
-from .svg import network_caption, network_svg
 
 # What the page says about an answer; the script shows one of these (or a known mistake's message).
 MESSAGES = {

@@ -7,10 +7,10 @@ from html import escape
 
 from markupsafe import Markup
 
+from ...documents.diagrams import network_caption, network_svg
 from ...documents.render import github_slug
 from .mathml import mathml
 from .page import render_page
-from .svg import network_caption, network_svg
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)
 # Inline code spans stay as written; display math ($$...$$, over lines too) before inline ($...$).
