@@ -55,7 +55,6 @@ TESTED_IN = {
     "publish/pdfsplit": ["test_typeset.py", "test_latex.py"],
     "publish/html/mathml": ["test_html.py"],
     "publish/html/page": ["test_html.py", "test_html_browser.py"],
-    "publish/html/svg": ["test_html.py"],
     "publish/lms/export": ["test_moodle.py", "test_qti.py", "test_canvas.py"],
     "publish/lms/items": ["test_moodle.py", "test_canvas.py"],
     "publish/lms/package": ["test_qti.py", "test_canvas.py"],
