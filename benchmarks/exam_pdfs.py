@@ -22,6 +22,9 @@ SEED = 2026
 PDFLATEX = ["pdflatex", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error"]
 TEX_ENV = {"openin_any": "p", "openout_any": "p", "shell_escape": "f", "SOURCE_DATE_EPOCH": "0",
            "FORCE_SOURCE_DATE": "1"}
+# The commands benchmarks/compare.py times in two checkouts: a label and worksheet's arguments.
+COMPARED = [(f"exam --variants {STUDENTS} --format pdf", ["exam", "--seed", str(SEED), "--variants", str(STUDENTS),
+                                                          "--format", "pdf", "--quiet"])]
 
 
 def combined_document(command: list[str], folder: Path, env: dict) -> str:

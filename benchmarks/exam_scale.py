@@ -12,6 +12,13 @@ from pathlib import Path
 from _timing import floor, machine, measured, sized, worksheet
 
 RUNS = sized({10: 5, 100: 5, 1000: 3}, {2: 1, 3: 1, 4: 1})  # variants: runs
+# The commands benchmarks/compare.py times in two checkouts: a label and worksheet's arguments.
+LARGE = max(RUNS)
+COMPARED = [(f"exam --variants {LARGE} --format md,tex", ["exam", "--seed", "2026", "--variants", str(LARGE),
+                                                        "--format", "md,tex", "--quiet"]),
+            (f"exam --variants {LARGE} --format md,tex --jobs 1", ["exam", "--seed", "2026", "--variants",
+                                                                 str(LARGE), "--format", "md,tex", "--quiet",
+                                                                 "--jobs", "1"])]
 
 
 def exam(command: list[str], n: int, out: Path, *extra: str, env=None) -> tuple[float, float, str]:

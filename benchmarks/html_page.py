@@ -15,11 +15,16 @@ from pathlib import Path
 
 from _timing import machine, sized, worksheet
 
+PROBLEMS = sized(20, 2)
 NETWORKS = {
     "reference": ["--spec", "reference"],
     "tanh-3-4-2": ["--layers", "3-4-2", "--activation", "tanh", "--bias"],
     "softmax-ce": ["--layers", "3-3-2", "--activation", "relu,softmax", "--loss", "cross_entropy", "--bias"],
 }
+# The commands benchmarks/compare.py times in two checkouts: a label and worksheet's arguments.
+COMPARED = [(f"practice --problems {PROBLEMS} --format html, {name}",
+             ["practice", "--seed", "11", "--problems", str(PROBLEMS), "--level", "full", *options, "--format", "html"])
+            for name, options in NETWORKS.items()]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -44,7 +49,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or sys.exit("Debian's chromium is not installed (apt-get install chromium)")
-    problems, runs = sized(20, 2), sized(5, 1)
+    problems, runs = PROBLEMS, sized(5, 1)
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)

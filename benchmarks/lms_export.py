@@ -14,6 +14,10 @@ VARIANTS = sized(300, 3)
 RUNS = sized(5, 1)
 PLAIN = "md,tex"
 WITH_LMS = "md,tex,moodle,qti,canvas"
+# The commands benchmarks/compare.py times in two checkouts: a label and worksheet's arguments.
+COMPARED = [(f"exam --variants {VARIANTS} --level full --format {formats}",
+             ["exam", "--seed", "2026", "--variants", str(VARIANTS), "--level", "full", "--format", formats, "--quiet"])
+            for formats in (PLAIN, WITH_LMS)]
 
 
 def exam(command: list[str], formats: str, out: Path, *extra: str) -> float:

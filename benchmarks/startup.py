@@ -8,6 +8,9 @@ import sys
 
 from _timing import HERE, machine, wall, worksheet
 
+# The commands benchmarks/compare.py times in two checkouts: a label and worksheet's arguments.
+COMPARED = [("--help", ["--help"]), ("--version", ["--version"])]
+
 
 def commands(module: str, path: str | None = None) -> list[str]:
     """The command names a Typer app declares (imported in a process of its own)."""

@@ -20,7 +20,9 @@ SCRIPTS = [
     pytest.param("exam_pdfs.py", marks=[pytest.mark.slow, pytest.mark.tex]),
     pytest.param("html_page.py", marks=[pytest.mark.slow, pytest.mark.browser]),
     pytest.param("lms_export.py", marks=pytest.mark.slow),
+    pytest.param("compare.py", marks=pytest.mark.slow),
 ]
+REPOSITORY = BENCHMARKS.parent
 
 
 def test_every_benchmark_is_tested():
@@ -35,7 +37,9 @@ def test_a_benchmark_runs_at_a_tiny_size(script, tmp_path):
     if script == "html_page.py" and shutil.which("chromium") is None:
         skip_or_fail("Debian's Chromium is not installed (apt-get install chromium)")
     env = {**os.environ, "WORKSHEET_BENCHMARK_SIZE": "tiny"}
-    result = subprocess.run([sys.executable, str(BENCHMARKS / script)], cwd=tmp_path, env=env,
+    # compare.py compares this checkout with itself here, on the benchmarks that need no TeX or browser.
+    args = [str(REPOSITORY), "--profile", "--only", "startup,one_document,exam_scale"] if script == "compare.py" else []
+    result = subprocess.run([sys.executable, str(BENCHMARKS / script), *args], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("machine: ") and "cores" in result.stdout.splitlines()[0]

@@ -1,15 +1,13 @@
-"""The one number formatter: round half away from zero on the decimal value, 3 significant digits
-for tiny values, given values as written, negatives parenthesized in formulas."""
+"""The one number formatter: display digits (the rounding rule itself is in test_rounding.py), given
+values as written, negatives parenthesized in formulas."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from worksheet.documents.numbers import decimals_for, fmt, fmt_given, operand, round_decimal, round_value, signed
+from worksheet.documents.numbers import fmt, fmt_given, operand, signed
 
 
 @pytest.mark.parametrize(
@@ -48,33 +46,6 @@ from worksheet.documents.numbers import decimals_for, fmt, fmt_given, operand, r
 )
 def test_fmt(x, precision, shown):
     assert fmt(x, precision) == shown
-
-
-@pytest.mark.parametrize(
-    "x, precision, expected",
-    [
-        (0.123455, 5, Decimal("0.12346")),
-        (-0.123455, 5, Decimal("-0.12346")),
-        (0.00018799, 5, Decimal("0.000188")),
-        (0.0009996, 5, Decimal("0.00100")),
-        (2.5, 2, Decimal("2.50")),
-        (0.5, 2, Decimal("0.50")),  # 0.1 and above is not tiny: the precision decides
-        (-2.345, 2, Decimal("-2.35")),
-    ],
-)
-def test_round_decimal(x, precision, expected):
-    rounded = round_decimal(x, precision)
-    assert rounded == expected
-    assert rounded.as_tuple().exponent == expected.as_tuple().exponent  # the digits shown
-    assert round_value(x, precision) == float(expected)
-
-
-@pytest.mark.parametrize(
-    "x, precision, places",
-    [(0.5, 5, 5), (0.000188, 5, 6), (0.0000941, 5, 7), (123.4, 3, 3), (0, 4, 4), (0.001, 5, 5), (0.00099, 5, 6)],
-)
-def test_decimals_for(x, precision, places):
-    assert decimals_for(x, precision) == places
 
 
 @pytest.mark.parametrize(
@@ -120,19 +91,6 @@ def test_signed(text, shown):
 def test_non_finite_values_cannot_be_formatted(bad):
     with pytest.raises(ValueError, match="cannot format"):
         fmt(bad, 5)
-
-
-@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), st.integers(2, 10))
-def test_rounding_is_within_half_a_unit_of_the_last_shown_digit(x, precision):
-    d = Decimal(repr(x))
-    rounded = round_decimal(x, precision)
-    unit = Decimal(1).scaleb(rounded.as_tuple().exponent)
-    assert abs(rounded - d) <= unit / 2
-    if abs(rounded - d) == unit / 2 and d != 0:  # an exact tie goes away from zero
-        assert abs(rounded) > abs(d)
-    assert round_decimal(rounded, precision) == rounded  # rounding a shown value changes nothing
-    digits = len(rounded.as_tuple().digits)
-    assert rounded == 0 or -rounded.as_tuple().exponent == precision or digits == 3
 
 
 @pytest.mark.parametrize(

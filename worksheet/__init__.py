@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "generate": "api", "reference": "api", "practice": "api", "exam": "api", "grade": "api",
     "Network": "options", "Sheet": "options", "Documents": "options",
-    "write": "publish.output:write_documents",
+    "write": "api",
 }
 __all__ = ["__version__", *_LAZY]
 

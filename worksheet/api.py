@@ -1,7 +1,7 @@
 """The library entry points: spec -> sampling -> calculator -> context -> render, all in memory.
 
 Each command returns its documents (options.Documents) and prints nothing; the command line
-shows their notes and writes them (publish/output.py)."""
+shows their notes, and `write` (below) writes them."""
 
 from __future__ import annotations
 
@@ -239,9 +239,9 @@ def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str 
     """A sheet of problems and its answer key, from one draw (`worksheet practice`); `moodle_style`
     (numerical or cloze) shapes the moodle format."""
     from .assessment.examdir import new_seed
-    from .assessment.sheetdocs import append_pdfs, compile_bodies, compile_full_solutions
+    from .assessment.sheetdocs import compile_bodies, compile_full_solutions
     from .assessment.sheets import build_problems, sheet_context
-    from .publish.pdfsplit import extract
+    from .publish.pdfsplit import append_pdfs, extract
 
     formats, note = sheet_formats(formats, ("md", "pdf"))
     moodle_style = check_moodle_style(moodle_style)
@@ -335,9 +335,11 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     if "html" in formats:
         raise SpecError("format 'html' is for generate, reference and practice, not for an exam")
     tex_engine = tex_engine or "auto"
+    from .assessment.sheetdocs import TEX_ENGINES, tex_names
+
     if tex_engine not in TEX_ENGINES:
         raise SpecError(f"tex engine {tex_engine!r} is not known; allowed: {', '.join(TEX_ENGINES)}")
-    names_tex, engines = (_names_tex(students, source, formats, tex_engine) if {"tex", "pdf"} & set(formats)
+    names_tex, engines = (tex_names(students, source, formats, tex_engine) if {"tex", "pdf"} & set(formats)
                           else ({}, {}))
     exam_seed = exam_sheet.seed if exam_sheet.seed is not None else new_seed()
     options_hash = exam_sheet.options_hash()
@@ -362,10 +364,11 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     # PDFs: the sheets and keys typeset in groups of students, side by side, then split at each
     # body's destination.
     if "pdf" in formats:
+        from .assessment.sheetdocs import tex_document
         from .publish.typeset import exam_pdfs
 
         task = bar.task("typesetting", len(students))
-        files.update(exam_pdfs(students, bodies, solutions, jobs, partial(bar.advance, task), engines))
+        files.update(exam_pdfs(students, bodies, solutions, jobs, tex_document, partial(bar.advance, task), engines))
     with stage("rendering"):
         files["answers.csv"] = answers_csv(expected)
         if lms_variants:
@@ -453,28 +456,6 @@ def _recorded(manifest: Path, key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-TEX_ENGINES = ("auto", "lualatex")
-
-
-def _names_tex(students, source: str, formats: tuple[str, ...],
-               choice: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Each name as LaTeX text and each student's TeX engine (publish.pdf.engine_for). With
-    `auto`, a student's documents depend on their own name alone: pdflatex when it can be set
-    with T1 fonts, else lualatex with the name as written; with `lualatex`, every document."""
-    from .documents.texescape import tex_name, tex_name_unicode
-    from .publish.pdf import engine_for
-
-    names, engines = {}, {}
-    for s in students:
-        try:
-            latin = tex_name(s.name) if choice == "auto" else None
-        except ValueError:
-            latin = None
-        where = f"{source} line {s.line}" if s.line else source
-        who = f"{where}: the name of student {s.id} ({s.name})" if choice == "auto" else "--tex-engine lualatex"
-        engines[s.id] = engine_for(latin is not None, "pdf" in formats, who)
-        names[s.id] = latin if latin is not None else tex_name_unicode(s.name)
-    return names, engines
 
 
 def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forward: bool = False,
@@ -542,3 +523,19 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
     if carry_forward:
         lines.append(f"{len(credited)} answer(s) credited by error carried forward")
     return Documents(path.parent, _encoded(files), path.name, report=tuple(lines))
+
+
+def write(documents: Documents, advance=None) -> list[Path]:
+    """Write what a library command made: an exam's folder as a whole (checked again, with its
+    parent locked until written, and keeping the files it lists), any other command's files one
+    by one, all or none. `advance(1)` is called after each file of a folder."""
+    from .publish.output import write_all, write_folder
+
+    if documents.whole_folder:
+        keep = list(documents.keep)
+        if documents.guard:
+            from .assessment.examdir import check_folder
+
+            keep = check_folder(documents.folder, *documents.guard)  # locked until written
+        return write_folder(documents.folder, documents.files, keep=keep, advance=advance)
+    return write_all({documents.folder / name: data for name, data in documents.files.items()})

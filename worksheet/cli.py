@@ -121,9 +121,9 @@ def _note(text: str) -> None:
 def _publish(documents, advance=None) -> list[Path]:
     """Write what a command made, then tell where: every file (or, for an exam, the folder) as an
     absolute path on stdout, and the file to open first when there are several; notes on stderr."""
-    from .publish.output import write_documents
+    from .api import write
 
-    written = write_documents(documents, advance)
+    written = write(documents, advance)
     folder = documents.folder.resolve()
     if documents.whole_folder:
         typer.echo(f"wrote {len(written)} files to {folder}")

@@ -53,21 +53,24 @@ def feedback_body(r: Review, title: str, maximum: Decimal, name_tex: str | None)
 
 
 def feedback_pdfs(reviews: list[Review], title: str, maximum: Decimal) -> dict[str, bytes]:
-    """feedback/<id>.pdf for every student: one document typeset once, split at each student's
-    destination. Names in a script pdflatex's fonts cannot set make it a LuaLaTeX document, as
-    for the sheets."""
-    from ..api import _names_tex
+    """feedback/<id>.pdf for every student: the students of one TeX engine typeset in one document,
+    split at each student's destination. As for the sheets, a name in a script pdflatex's fonts
+    cannot set is typeset by LuaLaTeX, in a document of its own engine's students only."""
     from ..publish.pdf import compile_pdf
     from ..publish.pdfsplit import split
     from .roster import Student
-    from .sheetdocs import tex_document
+    from .sheetdocs import tex_document, tex_names
 
     students = [Student(r.first.id, r.first.name, 0) for r in reviews]
-    names, engine = _names_tex(students, "answers.csv", ("pdf",))
-    bodies = [feedback_body(r, title, maximum, names.get(r.first.id)) for r in reviews]
-    pdf = compile_pdf(tex_document(bodies, engine), name="feedback.tex", engine=engine)
-    tags = [f"feedback-{r.first.id}" for r in reviews]
-    return {f"feedback/{r.first.id}.pdf": data for r, data in zip(reviews, split(pdf, tags).values())}
+    names, engines = tex_names(students, "answers.csv", ("pdf",), "auto")
+    files = {}
+    for engine in sorted(set(engines.values())):
+        group = [r for r in reviews if engines[r.first.id] == engine]
+        bodies = [feedback_body(r, title, maximum, names.get(r.first.id)) for r in group]
+        pdf = compile_pdf(tex_document(bodies, engine), name="feedback.tex", engine=engine)
+        tags = [f"feedback-{r.first.id}" for r in group]
+        files.update({f"feedback/{r.first.id}.pdf": data for r, data in zip(group, split(pdf, tags).values())})
+    return dict(sorted(files.items()))
 
 
 def report_body(a: Analysis, questions: list[str], title: str) -> str:

@@ -111,7 +111,8 @@ def _tolerance(p: Decimal, places: int, iv: Iv) -> tuple[int, Decimal, str, str]
     u = _UNITS[places] if places < len(_UNITS) else Decimal(1).scaleb(-places)
     lo = round_decimal_places(iv.lo, places)
     hi = round_decimal_places(iv.hi, places)
-    k = int(max(p - lo, hi - p, _ZERO) / u)
+    # Both ends and p are whole units now: the larger distance, in units, is exact.
+    k = int(max(p - lo, hi - p, _ZERO).scaleb(places))
     if k == 0:  # p itself, at its own digits, is both ends
         shown_p = format(p if -p.as_tuple().exponent == places else round_decimal_places(p, places), "f")
         return 0, u / 2, shown_p, shown_p
@@ -124,9 +125,9 @@ _UNITS = [Decimal(1).scaleb(-places) for places in range(30)]
 
 
 def answer(trace: Trace, ranges: StepTrace, q: Quantity) -> Answer:
-    value = value_of(trace, q)
+    value = _lookup(trace.first, q)
     text = _shown(trace, q, value)
-    iv = range_of(ranges, q)
+    iv = _lookup(ranges, q)
     if "10^" in text:
         k, tol, low, high = tolerance(text, iv)
     else:  # fixed decimals, as the formatter writes them: their places are the text's
@@ -160,22 +161,25 @@ class _Chooser:
         self.stream = stream
         self.ok = ok
         self.chosen: list[Quantity] = []
+        self.taken: set[Quantity] = set()  # the chosen ones, for membership
 
     def pick(self, candidates: list[Quantity]) -> Quantity:
-        fit = [c for c in candidates if c not in self.chosen and self.ok(c)]
+        fit = [c for c in candidates if c not in self.taken and self.ok(c)]
         if not fit:
             raise _Unfit
         c = fit[self.stream.below(len(fit))]
         self.chosen.append(c)
+        self.taken.add(c)
         return c
 
     def pick_group(self, groups: list[list[Quantity]]) -> list[Quantity]:
         """One group of quantities that are all well-posed (z and a of the same neuron)."""
-        fit = [g for g in groups if all(c not in self.chosen and self.ok(c) for c in g)]
+        fit = [g for g in groups if all(c not in self.taken and self.ok(c) for c in g)]
         if not fit:
             raise _Unfit
         g = fit[self.stream.below(len(fit))]
         self.chosen.extend(g)
+        self.taken.update(g)
         return g
 
 

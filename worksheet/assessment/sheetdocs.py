@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from dataclasses import dataclass, replace
@@ -12,6 +11,28 @@ from .. import __version__
 from .sheets import EXACT_FOOTNOTE, Problem
 
 KEY_SCHEMA = "worksheet.key/1"
+TEX_ENGINES = ("auto", "lualatex")
+
+
+def tex_names(students, source: str, formats: tuple[str, ...],
+              choice: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Each name as LaTeX text and each student's TeX engine (publish.pdf.engine_for). With
+    `auto`, a student's documents depend on their own name alone: pdflatex when it can be set
+    with T1 fonts, else lualatex with the name as written; with `lualatex`, every document."""
+    from ..documents.texescape import tex_name, tex_name_unicode
+    from ..publish.pdf import engine_for
+
+    names, engines = {}, {}
+    for s in students:
+        try:
+            latin = tex_name(s.name) if choice == "auto" else None
+        except ValueError:
+            latin = None
+        where = f"{source} line {s.line}" if s.line else source
+        who = f"{where}: the name of student {s.id} ({s.name})" if choice == "auto" else "--tex-engine lualatex"
+        engines[s.id] = engine_for(latin is not None, "pdf" in formats, who)
+        names[s.id] = latin if latin is not None else tex_name_unicode(s.name)
+    return names, engines
 
 
 @dataclass(frozen=True)
@@ -111,20 +132,6 @@ def full_solution_tex(walk: dict[str, Any], number: int) -> str:
     from ..documents.render import render_latex
 
     return render_latex("walkthrough.tex.j2", {**walk, "title": f"Full solution of problem {number}"})
-
-
-def append_pdfs(first: bytes, others: list[bytes]) -> bytes:
-    """`first` followed by the pages of `others`."""
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    writer.add_metadata({"/Producer": "worksheet with pypdf"})
-    for data in (first, *others):
-        for page in PdfReader(io.BytesIO(data)).pages:
-            writer.add_page(page)
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
 
 
 def compile_full_solutions(texs: list[str], stem: str) -> list[bytes]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal, localcontext
 
 from . import calculator
 from .calculator import StepTrace, Trace
-from .rounding import MIN_SIGNIFICANT, decimals_for, pair_rounder, rounder, to_decimal
+from .rounding import MIN_SIGNIFICANT, decimals_for, kept_or_rounded, to_decimal
 
 # Transcendental functions and quotients are evaluated to 40 digits; their interval is widened
 # by this relative slack so that a value the calculator rounds from a double (within 1e-15 of
@@ -33,6 +34,14 @@ class Iv:
 
     @staticmethod
     def point(x) -> "Iv":
+        if x.__class__ is float and x:  # a given value: the few drawn ones recur in every problem
+            iv = _POINTS.get(x)
+            if iv is None:
+                if len(_POINTS) >= _MAX_POINTS:
+                    _POINTS.clear()
+                d = to_decimal(x)
+                iv = _POINTS[x] = Iv(d, d)
+            return iv
         d = to_decimal(x)
         return Iv(d, d)
 
@@ -97,6 +106,12 @@ class Iv:
         return _iv(other) / self
 
 
+# Points of nonzero floats, made once (an interval is never changed once made; zeros are left
+# out, as -0.0 equals 0.0 as a key).
+_POINTS: dict[float, Iv] = {}
+_MAX_POINTS = 4096
+
+
 def _iv(x) -> Iv:
     return x if x.__class__ is Iv else Iv.point(x)
 
@@ -129,17 +144,57 @@ def monotone(f, iv: Iv) -> Iv:
 # calculator's numbers are the same; clamping keeps the decimal interval within Decimal's exponent
 # range and its rounding within memory (a saturated sigmoid's e^{2e12} has 10^12 digits).
 _EXP_LIMIT = Decimal(1000)
+# Within this the exponential is a normal double and is taken from math.exp with a bound on
+# its error; beyond it, from Decimal to 40 digits (e^±1000 has no double).
+_FLOAT_EXP = 700.0
+_ULP = 2.0**-52  # a double's relative spacing at most
 
 
-def _exp(x: Decimal) -> Decimal:
+def _exp40(x: Decimal) -> Decimal:
     return max(-_EXP_LIMIT, min(x, _EXP_LIMIT)).exp()
 
 
-def _tanh(x: Decimal) -> Decimal:
-    if abs(x) > 60:  # tanh is ±1 to far more than 40 digits
-        return Decimal(1 if x > 0 else -1)
-    e = (2 * x).exp()
-    return (e - 1) / (e + 1)
+def _exp_bounds(lo: Decimal, hi: Decimal) -> tuple[Decimal, Decimal]:
+    """Exact numbers a <= e^lo and b >= e^hi, within about |x| + 16 units of a double's last
+    digit of them. The double nearest x is within |x| 2^-53 of it, which moves e^x by a factor
+    within 1 +- |x| 2^-53; math.exp is within a unit of its last digit (glibc: under one), and
+    the product and difference below each within half a unit: the bound (|x| + 16) 2^-52 holds
+    them all twice over, and one step to the next double outward covers the rounding of the
+    bound itself."""
+    a = float(lo)
+    b = a if hi == lo else float(hi)
+    if -_FLOAT_EXP <= a and b <= _FLOAT_EXP:
+        ea = math.exp(a)
+        eb = ea if b == a else math.exp(b)
+        return (Decimal(math.nextafter(ea - ea * ((abs(a) + 16) * _ULP), 0.0)),
+                Decimal(math.nextafter(eb + eb * ((abs(b) + 16) * _ULP), math.inf)))
+    # Decimal's exp is correctly rounded: the next 40-digit numbers either side bracket it.
+    return _exp40(lo).next_minus(), _exp40(hi).next_plus()
+
+
+def _tanh_bounds(lo: Decimal, hi: Decimal) -> tuple[Decimal, Decimal]:
+    """Exact numbers a <= tanh(lo) and b >= tanh(hi). The double nearest x moves tanh(x) by at
+    most |x - x'| (1 - tanh^2) <= 2^-53 |tanh x| (2x / sinh 2x <= 1); math.tanh is within two
+    units of its last digit (glibc): 16 units hold both twice over."""
+    a, b = float(lo), float(hi)
+    ta, tb = math.tanh(a), math.tanh(b)
+    return (Decimal(math.nextafter(ta - abs(ta) * (16 * _ULP), -math.inf)),
+            Decimal(math.nextafter(tb + abs(tb) * (16 * _ULP), math.inf)))
+
+
+def _written(hull, finer):
+    """The interval of a value written down, kept or rounded to the display digits: r(iv) of the
+    backend, made once per precision. With `finer`, rounded to one digit more too (a student who
+    keeps 6 decimals of 0.3015347 writes 0.301535, whose rounding to 5 is 0.30154, not 0.30153);
+    a point written as it is stays that point."""
+
+    def r(iv: Iv) -> Iv:
+        lo, hi = hull(iv.lo, iv.hi)
+        if finer is not None and not lo == hi == iv.lo:
+            lo, hi = min(lo, iv.lo - finer(iv.lo)), max(hi, iv.hi + finer(iv.hi))
+        return iv if lo is iv.lo and hi is iv.hi else Iv(lo, hi)
+
+    return r
 
 
 class Intervals:
@@ -153,11 +208,10 @@ class Intervals:
 
     def __init__(self, trace: Trace, finer: bool = True):
         self.precision = trace.spec.precision
-        self.round = rounder(self.precision)
-        self.round_pair = pair_rounder(self.precision)
         self.half_finer = Decimal(1).scaleb(-self.precision - 1) / 2 if finer else _ZERO
         # From this leading digit up, values are displayed with the precision's decimals.
         self.lowest = min(-1, MIN_SIGNIFICANT - 1 - self.precision)
+        self.r = _written(kept_or_rounded(self.precision), self._finer if finer else None)
         self.shifts = [layer.exp_shift for layer in trace.first.layers]
 
     def num(self, x) -> Iv:
@@ -178,20 +232,6 @@ class Intervals:
     def vector(self, xs) -> tuple:
         return tuple(xs)
 
-    def r(self, iv: Iv) -> Iv:
-        """A written value: rounded to the display digits, with `finer` to one digit more too (a
-        student who keeps 6 decimals of 0.3015347 writes 0.301535, whose rounding to 5 is 0.30154,
-        not 0.30153), or kept."""
-        lo, hi = iv.lo, iv.hi
-        if hi == lo:
-            a = self.round(lo)
-            if a == lo:  # written as it is: the same point
-                return iv
-            h = self._finer(lo)
-            return Iv(min(a, lo - h), max(a, lo + h))
-        a, b = self.round_pair(lo, hi)
-        return Iv(min(a, lo - self._finer(lo)), max(b, hi + self._finer(hi)))
-
     def _finer(self, x: Decimal) -> Decimal:
         """Half a unit of the digit after the last one x is displayed with."""
         if not x or x.adjusted() >= self.lowest or not self.half_finer:
@@ -209,7 +249,7 @@ class Intervals:
         return Iv(lo, hi)
 
     def exp(self, iv: Iv) -> Iv:
-        return monotone(_exp, iv)
+        return _widened(*_exp_bounds(iv.lo, iv.hi))
 
     def shown_exp(self, iv: Iv) -> Iv:
         return self.r(self.exp(iv))
@@ -220,7 +260,7 @@ class Intervals:
         return self.r(monotone(Decimal.ln, iv))
 
     def tanh(self, iv: Iv) -> Iv:
-        return monotone(_tanh, iv)
+        return _widened(*_tanh_bounds(iv.lo, iv.hi))
 
     def div(self, a: Iv, b) -> Iv:
         return a / b

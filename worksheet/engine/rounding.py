@@ -105,12 +105,13 @@ def _rounder(precision: int):
     return round_to_display
 
 
-def pair_rounder(precision: int):
-    """rounder(precision) applied to both ends of an interval at once, (lo, hi) -> (round(lo),
-    round(hi)): ends whose rounding is the plain quantize take it without a call each."""
+def kept_or_rounded(precision: int):
+    """(lo, hi) -> the smallest (lo', hi') holding both [lo, hi] and [round(lo), round(hi)]: where
+    a value of [lo, hi] lies when it is kept or rounded to the display digits (rounding is
+    monotone). Ends whose rounding is the plain quantize take it without a call each."""
     one = rounder(precision)
     if not 0 <= precision < len(_UNITS) - MIN_SIGNIFICANT:
-        return lambda lo, hi: (one(lo), one(hi))
+        return lambda lo, hi: _hull(lo, hi, one(lo), one(hi))
     unit = _UNITS[precision]
     quantize = _WIDE.quantize
     widest = _WIDE.prec - precision - 2 - MIN_SIGNIFICANT
@@ -118,13 +119,25 @@ def pair_rounder(precision: int):
     # the precision's decimals, so the plain quantize is its rounding too.
     lowest = min(-1, MIN_SIGNIFICANT - 1 - precision)
 
-    def round_pair(lo: Decimal, hi: Decimal) -> tuple[Decimal, Decimal]:
-        if (lo.__class__ is Decimal is hi.__class__ and lo and hi and lowest <= lo.adjusted() < widest
-                and lowest <= hi.adjusted() < widest):
-            return quantize(lo, unit), quantize(hi, unit)
-        return one(lo), one(hi)
+    def hull(lo: Decimal, hi: Decimal) -> tuple[Decimal, Decimal]:
+        if lo.__class__ is Decimal is hi.__class__ and lo and hi:
+            low = lo.adjusted()
+            if lowest <= low < widest:
+                if hi is lo:
+                    a = quantize(lo, unit)
+                    return (lo, a) if lo < a else (lo, lo) if lo == a else (a, lo)
+                high = hi.adjusted()
+                if lowest <= high < widest:
+                    a = quantize(lo, unit)
+                    b = quantize(hi, unit)
+                    return lo if lo <= a else a, hi if hi >= b else b
+        return _hull(lo, hi, one(lo), one(hi))
 
-    return round_pair
+    return hull
+
+
+def _hull(lo: Decimal, hi: Decimal, a: Decimal, b: Decimal) -> tuple[Decimal, Decimal]:
+    return lo if lo <= a else a, hi if hi >= b else b
 
 
 def round_decimal_places(x: float | Decimal, places: int) -> Decimal:

@@ -120,16 +120,3 @@ def write_folder(target: Path, files: dict[str, str | bytes], keep: list[str] = 
             shutil.rmtree(stage, ignore_errors=True)
         lock.release(parent, failed=not target.exists())
     return [target / rel for rel in files]
-
-
-def write_documents(documents, advance=None) -> list[Path]:
-    """Write what a library command made (options.Documents): an exam's folder as a whole
-    (write_folder, keeping the files it lists), any other command's files one by one."""
-    if documents.whole_folder:
-        keep = list(documents.keep)
-        if documents.guard:
-            from ..assessment.examdir import check_folder
-
-            keep = check_folder(documents.folder, *documents.guard)  # locked until written
-        return write_folder(documents.folder, documents.files, keep=keep, advance=advance)
-    return write_all({documents.folder / name: data for name, data in documents.files.items()})

@@ -79,3 +79,14 @@ def booklet_of(pdfs: list[bytes]) -> bytes:
 
     readers = [PdfReader(io.BytesIO(data)) for data in pdfs]
     return booklet([(r, range(len(r.pages))) for r in readers])
+
+
+def append_pdfs(first: bytes, others: list[bytes]) -> bytes:
+    """`first` followed by the pages of `others`."""
+    from pypdf import PdfReader
+
+    writer = _writer()
+    for data in (first, *others):
+        for page in PdfReader(io.BytesIO(data)).pages:
+            writer.add_page(page)
+    return _bytes(writer)

@@ -62,15 +62,16 @@ class _PageCounts:
 
 
 def exam_pdfs(students, bodies: dict[str, tuple[str, str]], solutions: dict[str, list[str]], jobs: int,
-              advance: Callable[[int], None] | None = None, engines: dict[str, str] | None = None) -> dict[str, bytes]:
+              document: Callable[[list[str], str], str], advance: Callable[[int], None] | None = None,
+              engines: dict[str, str] | None = None) -> dict[str, bytes]:
     """sheets/<id>.pdf, keys/<id>.pdf (with the full solutions appended), sheets.pdf and keys.pdf;
     each student's sheet and key typeset by their engine in `engines` (pdflatex when not given;
-    lualatex for a name in a script pdflatex cannot set). Students of one engine are grouped as
+    lualatex for a name in a script pdflatex cannot set), in the LaTeX document that
+    `document(bodies, engine)` makes of a group's bodies. Students of one engine are grouped as
     student_groups says, apart from the others, so a lualatex name slows no one else's group."""
     from .. import stages
     from .pdf import compile_pdf, compile_seeded, each
-    from .pdfsplit import booklet, booklet_of, extract, page_ranges
-    from ..assessment.sheetdocs import append_pdfs, tex_document
+    from .pdfsplit import append_pdfs, booklet, booklet_of, extract, page_ranges
 
     step = advance or (lambda n: None)
     engines = engines or {}
@@ -90,7 +91,7 @@ def exam_pdfs(students, bodies: dict[str, tuple[str, str]], solutions: dict[str,
             if number > 0:
                 counts.known.wait()
             labels, pages = counts.guess(tags)
-            compiled = compile_seeded(tex_document([body for _, body in order], engine), f"exam-{number + 1}.tex",
+            compiled = compile_seeded(document([body for _, body in order], engine), f"exam-{number + 1}.tex",
                                       labels, pages, first_pass=counts.learn, engine=engine)
         finally:
             # learn() has released the other groups after the first pass; if that pass failed,
