@@ -55,11 +55,13 @@ class Line:
     @property
     def heading(self) -> bool:
         """A heading or a lead-in: it starts bold, every phrase in it is bold, and it is one piece
-        of text, not a table row (whose cells lie apart)."""
+        of text, not a table row (whose cells lie apart), nor the last line of a sentence (a bold
+        phrase wrapped to the line that ends its paragraph)."""
         words = [r for r in self.runs if r.prose]
         one_word = len(self.text.split()) == 1 and not self.text.endswith(":")  # a table cell's wrapped line
+        sentence_end = self.text.rstrip().endswith(".")
         return (bool(self.runs) and self.runs[0].bold and bool(words) and all(r.bold for r in words)
-                and not self.cells and not one_word)
+                and not self.cells and not one_word and not sentence_end)
 
     @property
     def cells(self) -> bool:

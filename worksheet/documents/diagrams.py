@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 from typing import Any
 
@@ -123,9 +123,28 @@ class Box:
 
 def _apart(a: Box, b: Box) -> bool:
     """Whether two boxes are disjoint: some side's direction separates their corners."""
-    ca, cb = a.corners(), b.corners()
-    for angle in (a.angle, a.angle + math.pi / 2, b.angle, b.angle + math.pi / 2):
-        ux, uy = math.cos(angle), math.sin(angle)
+    return _separated(_outline(a), _outline(b))
+
+
+def _outline(box: Box):
+    """A box's corners, the directions of its sides, its centre, and the radii of the circles
+    around it and inside it, for _separated."""
+    return (box.corners(), ((math.cos(box.angle), math.sin(box.angle)),
+                            (math.cos(box.angle + math.pi / 2), math.sin(box.angle + math.pi / 2))),
+            box.x, box.y, math.hypot(box.w, box.h) / 2, min(box.w, box.h) / 2)
+
+
+def _separated(a, b) -> bool:
+    """Whether two outlines are disjoint: some side's direction separates their corners. Boxes
+    whose surrounding circles are apart, or whose inner circles meet, are decided by the
+    distance of their centres alone (by a margin far above rounding)."""
+    (ca, sides_a, xa, ya, outer_a, inner_a), (cb, sides_b, xb, yb, outer_b, inner_b) = a, b
+    distance = math.hypot(xa - xb, ya - yb)
+    if distance > outer_a + outer_b + 1e-9:
+        return True
+    if distance < inner_a + inner_b - 1e-9:
+        return False
+    for ux, uy in sides_a + sides_b:
         pa, pb = [x * ux + y * uy for x, y in ca], [x * ux + y * uy for x, y in cb]
         if max(pa) <= min(pb) or max(pb) <= min(pa):
             return True
@@ -228,31 +247,52 @@ def _place_pair(geo: Geometry, frame: Frame, l: int, centres, segments, widths) 
     # edges where they can; level labels take less height on steep edges.
     order = sorted(edges, key=lambda e: (abs(e.rise), e.j, e.i))
     for sloped, avoid_edges in ((True, True), (True, False), (False, True), (False, False)):
-        options = [spots(e, avoid_edges, sloped) for e in order]
+        options = [[(label, _outline(label.box.grown(half))) for label in spots(e, avoid_edges, sloped)]
+                   for e in order]
         chosen: list[Label] = []
 
-        def extend(k: int) -> bool:
-            if k == len(order):
+        def extend(domains: list) -> bool:
+            """Depth-first over the first domain's labels in order; the later domains keep only
+            the labels apart from every chosen one, and a choice that empties one is dropped at
+            once. The first placement found is the plain search's, found sooner."""
+            if not domains:
                 return True
-            for label in options[k]:
-                if all(_apart(label.box.grown(half), other.box.grown(half)) for other in chosen):
+            for label, outline in domains[0]:
+                rest = [[o for o in domain if _separated(outline, o[1])] for domain in domains[1:]]
+                if all(rest):
                     chosen.append(label)
-                    if extend(k + 1):
+                    if extend(rest):
                         return True
                     chosen.pop()
             return False
 
-        if extend(0):
+        if extend(options):
             by_edge = {label.edge: label for label in chosen}
             return {e: by_edge[e] for e in edges}
     return None
 
 
+def signed(label: str) -> str:
+    """A label `name = value` as wide as it would be with a negative value: labels are placed for
+    this width, so that every variant of a network, whatever its weights' signs, has its labels
+    in the same places (and the placement is searched once)."""
+    name, sep, value = label.rpartition(" = ")
+    return f"{name}{sep}-{value.lstrip('-')}" if sep else label
+
+
 def layout(layers: tuple[int, ...], frame: Frame, width_of) -> Layout:
     """Positions of everything in a drawing of these layers; `width_of(edge)` is the width of
-    that edge's label (padding included). Layer pairs with few edges carry labels where every
-    label finds a clear place; the others show the edges only."""
+    that edge's label (padding included; see signed()). Layer pairs with few edges carry labels
+    where every label finds a clear place; the others show the edges only."""
+    return _layout(layers, frame, tuple(width_of(e) for e in geometry(layers).edges))
+
+
+@lru_cache(maxsize=512)
+def _layout(layers: tuple[int, ...], frame: Frame, label_widths: tuple[float, ...]) -> Layout:
+    """layout() for the labels' widths in the order of the edges: the variants of one network
+    mostly share them (a weight's digits and sign set its width), and so share the search."""
     geo = geometry(layers)
+    width_of = dict(zip(geo.edges, label_widths)).__getitem__
     centres = {(p.l, p.j): (p.l * frame.dx, p.slot * frame.dy / 2) for col in geo.columns for p in col}
     labelled = [False]
     labels: dict[Edge, Label] = {}
@@ -448,7 +488,7 @@ def network_tikz(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
         return f"{weight(spec, e.l, e.j, e.i)} = {_given_weight(F, step, e)}"
 
     inner = 1 if full else 0.5
-    lay = layout(geo.layers, frame, lambda e: (tex_width(label_text(e), label_pt) + 2 * inner) * PT)
+    lay = layout(geo.layers, frame, lambda e: (tex_width(signed(label_text(e)), label_pt) + 2 * inner) * PT)
     columns = []
     for col in geo.columns:
         l = col[0].l
@@ -486,7 +526,7 @@ def sheet_tikz(spec, F, values, neurons) -> dict[str, Any] | None:
         return f"{weight(spec, e.l, e.j, e.i)} = {F.g(values.weights[e.l - 1][e.j - 1][e.i - 1])}"
 
     frame = sheet_frame()
-    lay = layout(geo.layers, frame, lambda e: (tex_width(label_text(e), SHEET_LABEL_PT) + 2) * PT)
+    lay = layout(geo.layers, frame, lambda e: (tex_width(signed(label_text(e)), SHEET_LABEL_PT) + 2) * PT)
     columns = [[{
         "id": f"n{p.l}x{p.j}", "ref": f"(n{p.l}x{p.j})", "label": neurons[p.l][p.j - 1].label,
         "at": _at(*lay.centres[(p.l, p.j)]), "value": F.g(values.input[p.j - 1]) if p.l == 0 else None,
@@ -520,7 +560,7 @@ def network_svg(spec, values, caption: str) -> str:
     def label_text(e: Edge) -> str:
         return f"{weight_plain(spec, e.l, e.j, e.i)} = {fmt_given(values.weights[e.l - 1][e.j - 1][e.i - 1])}"
 
-    lay = layout(geo.layers, SVG_FRAME, lambda e: svg_label_width(label_text(e)))
+    lay = layout(geo.layers, SVG_FRAME, lambda e: svg_label_width(signed(label_text(e))))
     width = SVG_MARGIN_X + geo.depth * SVG_FRAME.dx + SVG_MARGIN_X // 2
     height = SVG_TOP + geo.widest * SVG_FRAME.dy
 
