@@ -44,17 +44,9 @@ def _answer_line(part: Part) -> str:
 
 
 def _numerical(problem: Problem, part: Part, code: str) -> str:
-    body = (html.paragraph(f"<strong>{html.text(problem.title)}</strong>") + problem.data
-            + html.paragraph(f"<strong>{part.label}</strong> {part.prompt} Give it to {part.places} decimal places."))
-    feedback = part.work + _answer_line(part)
-    return (
-        '  <question type="numerical">\n'
-        f"    {_text('name', question_name(part.label, part.name, code))}\n"
-        f"    {_text('questiontext', body, 'html')}\n"
-        f"    {_text('generalfeedback', feedback, 'html')}\n"
-        f"    <defaultgrade>{plain(part.points)}</defaultgrade>\n"
-        "    <penalty>0</penalty>\n"
-        "    <hidden>0</hidden>\n"
+    return _question(
+        "numerical", problem, part, code, f"{part.prompt} Give it to {part.places} decimal places.",
+        _answer_line(part),
         '    <answer fraction="100" format="moodle_auto_format">\n'
         f"      <text>{plain(part.key)}</text>\n"
         '      <feedback format="html"><text></text></feedback>\n'
@@ -63,43 +55,50 @@ def _numerical(problem: Problem, part: Part, code: str) -> str:
         "    <unitgradingtype>0</unitgradingtype>\n"
         "    <unitpenalty>0</unitpenalty>\n"
         "    <showunits>3</showunits>\n"
-        "    <unitsleft>0</unitsleft>\n"
-        "  </question>\n"
-    )
+        "    <unitsleft>0</unitsleft>\n")
 
 
 def _multichoice(problem: Problem, part: Part, code: str) -> str:
     """A multiple-choice question: the options in the paper's order and lettering (not shuffled),
     so a letter means the same in Moodle's results as in answers.csv."""
-    body = (html.paragraph(f"<strong>{html.text(problem.title)}</strong>") + problem.data
-            + html.paragraph(f"<strong>{part.label}</strong> {part.prompt}"))
-    feedback = part.work + html.paragraph(f"Answer: {part.choice}, {plain(part.key)}.")
     answers = "".join(
         f'    <answer fraction="{100 if letter == part.choice else 0}" format="html">\n'
         f"      <text>{escape(value, quote=False)}</text>\n"
         '      <feedback format="html"><text></text></feedback>\n'
         "    </answer>\n" for letter, value in part.options)
-    return (
-        '  <question type="multichoice">\n'
-        f"    {_text('name', question_name(part.label, part.name, code))}\n"
-        f"    {_text('questiontext', body, 'html')}\n"
-        f"    {_text('generalfeedback', feedback, 'html')}\n"
-        f"    <defaultgrade>{plain(part.points)}</defaultgrade>\n"
-        "    <penalty>0</penalty>\n"
-        "    <hidden>0</hidden>\n"
+    return _question(
+        "multichoice", problem, part, code, part.prompt, html.paragraph(f"Answer: {part.choice}, {plain(part.key)}."),
         "    <single>true</single>\n"
         "    <shuffleanswers>false</shuffleanswers>\n"
         "    <answernumbering>ABCD</answernumbering>\n"
-        f"{answers}"
+        f"{answers}")
+
+
+def _question(kind: str, problem: Problem, part: Part, code: str, prompt: str, answer: str, rest: str) -> str:
+    """A question of `kind`: the problem's data and the question's `prompt`, the worked solution
+    and `answer` as general feedback, then the kind's own elements `rest`."""
+    body = (html.paragraph(f"<strong>{html.text(problem.title)}</strong>") + problem.data
+            + html.paragraph(f"<strong>{part.label}</strong> {prompt}"))
+    return (
+        f'  <question type="{kind}">\n'
+        f"    {_text('name', question_name(part.label, part.name, code))}\n"
+        f"    {_text('questiontext', body, 'html')}\n"
+        f"    {_text('generalfeedback', part.work + answer, 'html')}\n"
+        f"    <defaultgrade>{plain(part.points)}</defaultgrade>\n"
+        "    <penalty>0</penalty>\n"
+        "    <hidden>0</hidden>\n"
+        f"{rest}"
         "  </question>\n"
     )
 
 
-# Characters that end or split a cloze answer's feedback (} ~ #), or would escape the closing
-# brace (a trailing backslash): written as numeric character references. multianswer decodes the feedback
-# with html_entity_decode once, after its regular expressions have split the answer, so every &
-# is escaped once more and the feedback comes out as the HTML it was.
-_CLOZE_ESCAPES = {c: f"&#{ord(c)};" for c in "{}~#\\"}
+# Characters that end or split a cloze answer's feedback (} ~ #) and line ends (the grammar's `$`
+# matches before a final newline): written as numeric character references. multianswer decodes
+# the feedback with html_entity_decode once, after its regular expressions have split the answer,
+# so every & is escaped once more and the feedback comes out as the HTML it was. Then it turns
+# `\}` and `\#` into `}` and `#`; a backslash is therefore written as a reference that survives
+# the decoding (&#92;), which the browser shows as the backslash it is.
+_CLOZE_ESCAPES = {c: f"&#{ord(c)};" for c in "{}~#\n\r"} | {"\\": "&amp;#92;"}
 
 
 def cloze_escape(fragment: str) -> str:

@@ -31,59 +31,47 @@ def engine_tolerance(part: Part) -> Decimal:
 
 
 def item(problem: Problem, part: Part, v: Variant) -> str:
+    """A numeric question: a float response within the engine's absolute tolerance."""
     tol = plain(engine_tolerance(part))
-    title = f"{part.label} {part.name} · variant {v.code}"
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<assessmentItem xmlns="{NS}" {_SCHEMA} identifier="{_attr(item_id(part.label, v.ident))}" '
-        f'title="{_attr(title)}" adaptive="false" timeDependent="false">\n'
-        '  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="float">\n'
-        f"    <correctResponse><value>{plain(part.key)}</value></correctResponse>\n"
-        "  </responseDeclaration>\n"
-        '  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float">'
-        "<defaultValue><value>0</value></defaultValue></outcomeDeclaration>\n"
-        '  <outcomeDeclaration identifier="MAXSCORE" cardinality="single" baseType="float">'
-        f"<defaultValue><value>{plain(part.points)}</value></defaultValue></outcomeDeclaration>\n"
-        '  <outcomeDeclaration identifier="FEEDBACK" cardinality="single" baseType="identifier"/>\n'
-        "  <itemBody>\n"
-        f"    <div>{html.paragraph('<strong>' + html.text(problem.title) + '</strong>')}{problem.data}</div>\n"
-        f"    <p><strong>{part.label}</strong> {part.prompt} Give it to {part.places} decimal places. "
-        '<textEntryInteraction responseIdentifier="RESPONSE" expectedLength="16"/></p>\n'
-        "  </itemBody>\n"
-        "  <responseProcessing>\n"
-        "    <responseCondition>\n"
-        "      <responseIf>\n"
+    return _item(
+        problem, part, v, "float", plain(part.key),
+        f"{part.prompt} Give it to {part.places} decimal places. "
+        '<textEntryInteraction responseIdentifier="RESPONSE" expectedLength="16"/></p>\n',
         f'        <equal toleranceMode="absolute" tolerance="{tol} {tol}" includeLowerBound="true" '
         'includeUpperBound="true">\n'
         '          <variable identifier="RESPONSE"/>\n'
         '          <correct identifier="RESPONSE"/>\n'
-        "        </equal>\n"
-        '        <setOutcomeValue identifier="SCORE"><variable identifier="MAXSCORE"/></setOutcomeValue>\n'
-        "      </responseIf>\n"
-        "    </responseCondition>\n"
-        '    <setOutcomeValue identifier="FEEDBACK"><baseValue baseType="identifier">SOLUTION</baseValue>'
-        "</setOutcomeValue>\n"
-        "  </responseProcessing>\n"
-        '  <modalFeedback outcomeIdentifier="FEEDBACK" showHide="show" identifier="SOLUTION" '
-        f'title="Worked solution">{part.work}'
+        "        </equal>\n",
         f"<p>Answer: {plain(part.key)} (accepted from {plain(part.key - part.tolerance)} to "
-        f"{plain(part.key + part.tolerance)}).</p></modalFeedback>\n"
-        "</assessmentItem>\n"
-    )
+        f"{plain(part.key + part.tolerance)}).</p>")
 
 
 def choice_item(problem: Problem, part: Part, v: Variant) -> str:
     """A multiple-choice question: one simpleChoice per option, identified by its letter, in the
     paper's order (shuffle off), matched against the right letter."""
-    title = f"{part.label} {part.name} · variant {v.code}"
     choices = "".join(f'<simpleChoice identifier="{letter}">{letter}. {escape(value, quote=False)}</simpleChoice>'
                       for letter, value in part.options)
+    return _item(
+        problem, part, v, "identifier", part.choice,
+        f"{part.prompt}</p>\n"
+        f'    <choiceInteraction responseIdentifier="RESPONSE" shuffle="false" maxChoices="1">{choices}'
+        "</choiceInteraction>\n",
+        '        <match><variable identifier="RESPONSE"/><correct identifier="RESPONSE"/></match>\n',
+        f"<p>Answer: {part.choice}, {plain(part.key)}.</p>")
+
+
+def _item(problem: Problem, part: Part, v: Variant, base_type: str, correct: str, ask: str, condition: str,
+          answer: str) -> str:
+    """An assessmentItem: the response of `base_type` whose `correct` value scores full marks when
+    `condition` holds; the question's prompt and interaction `ask` after its label; the worked
+    solution and `answer` as feedback."""
+    title = f"{part.label} {part.name} · variant {v.code}"
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<assessmentItem xmlns="{NS}" {_SCHEMA} identifier="{_attr(item_id(part.label, v.ident))}" '
         f'title="{_attr(title)}" adaptive="false" timeDependent="false">\n'
-        '  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="identifier">\n'
-        f"    <correctResponse><value>{part.choice}</value></correctResponse>\n"
+        f'  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="{base_type}">\n'
+        f"    <correctResponse><value>{correct}</value></correctResponse>\n"
         "  </responseDeclaration>\n"
         '  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float">'
         "<defaultValue><value>0</value></defaultValue></outcomeDeclaration>\n"
@@ -92,14 +80,12 @@ def choice_item(problem: Problem, part: Part, v: Variant) -> str:
         '  <outcomeDeclaration identifier="FEEDBACK" cardinality="single" baseType="identifier"/>\n'
         "  <itemBody>\n"
         f"    <div>{html.paragraph('<strong>' + html.text(problem.title) + '</strong>')}{problem.data}</div>\n"
-        f"    <p><strong>{part.label}</strong> {part.prompt}</p>\n"
-        f'    <choiceInteraction responseIdentifier="RESPONSE" shuffle="false" maxChoices="1">{choices}'
-        "</choiceInteraction>\n"
+        f"    <p><strong>{part.label}</strong> {ask}"
         "  </itemBody>\n"
         "  <responseProcessing>\n"
         "    <responseCondition>\n"
         "      <responseIf>\n"
-        '        <match><variable identifier="RESPONSE"/><correct identifier="RESPONSE"/></match>\n'
+        f"{condition}"
         '        <setOutcomeValue identifier="SCORE"><variable identifier="MAXSCORE"/></setOutcomeValue>\n'
         "      </responseIf>\n"
         "    </responseCondition>\n"
@@ -107,7 +93,7 @@ def choice_item(problem: Problem, part: Part, v: Variant) -> str:
         "</setOutcomeValue>\n"
         "  </responseProcessing>\n"
         '  <modalFeedback outcomeIdentifier="FEEDBACK" showHide="show" identifier="SOLUTION" '
-        f'title="Worked solution">{part.work}<p>Answer: {part.choice}, {plain(part.key)}.</p></modalFeedback>\n'
+        f'title="Worked solution">{part.work}{answer}</modalFeedback>\n'
         "</assessmentItem>\n"
     )
 
