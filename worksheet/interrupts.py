@@ -53,7 +53,12 @@ def held():
 
 
 def exit_code() -> int:
-    """128 plus the signal's number, as shells report it (130 for Ctrl-C)."""
+    """128 plus the signal's number, as shells report it (130 for Ctrl-C). Also clears CPython's
+    mark of an unhandled Ctrl-C: code run from a string (dataclasses and namedtuple make their
+    methods so, on import) that a KeyboardInterrupt leaves sets it even when the interrupt is
+    caught later, and at exit the interpreter would then kill itself with SIGINT instead of
+    returning this code. Running a string clears the mark."""
+    exec("pass")
     return 128 + (received[-1] if received else signal.SIGINT)
 
 
