@@ -861,6 +861,7 @@ def _generate(tmp: Path, hashseed: str) -> bytes:
     return (out / "solution.json").read_bytes()
 
 
+@pytest.mark.slow
 def test_cli_output_is_byte_identical_across_hash_seeds(tmp_path):
     a = _generate(tmp_path, "0")
     b = _generate(tmp_path, "4242")

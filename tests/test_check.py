@@ -237,6 +237,7 @@ def _name(config) -> str:
     return " ".join(f"{k}={v}" for k, v in config.items())
 
 
+@pytest.mark.slow
 def test_a_walkthrough_has_no_slip():
     lines, trace = walkthrough({"seed": 42})
     assert slips(check_lines(lines, trace)) == []

@@ -189,6 +189,7 @@ def test_answers_csv_records_the_letter_and_grading_reads_letters(choice_exam, t
     assert next(g for g in grades if g["id"] == first["id"])[first["question"]] == "1"
 
 
+@pytest.mark.slow
 def test_a_letter_beyond_the_options_or_on_an_open_exam_is_refused(choice_exam, tmp_path):
     rows = read_csv(choice_exam / "answers.csv")
     path = write_csv(tmp_path / "r.csv", ["id", "question", "value"], [[rows[0]["id"], rows[0]["question"], "E"]])

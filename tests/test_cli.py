@@ -198,6 +198,7 @@ def test_generate_without_a_seed_draws_one_and_says_how_to_get_it_again(tmp_path
         assert (tmp_path / "again" / name).read_bytes() == (folder / name).read_bytes()
 
 
+@pytest.mark.slow
 def test_built_in_specs_by_name_from_any_folder(tmp_path):
     from worksheet.resources import specs_dir
 
@@ -251,6 +252,7 @@ def test_help_loads_no_heavy_module():
     assert result.stdout.strip() == "[]"
 
 
+@pytest.mark.slow
 def test_compiled_templates_cache_changes_no_byte(tmp_path):
     """Compiled templates are cached in the temporary folder between runs; a cache that is new,
     warm, corrupt or unsafe gives the same documents."""

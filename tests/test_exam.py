@@ -203,6 +203,7 @@ def test_an_exam_spec_file_lists_problems_with_their_own_options(tmp_path):
 # ---------------------------------------------------------------- names
 
 
+@pytest.mark.slow
 def test_names_appear_literally_in_markdown(tmp_path):
     write(api.exam(Network(seed=1), roster=roster(tmp_path / "c.csv"), formats=("md", "tex"), out=tmp_path / "e"))
     md = MarkdownIt("commonmark").enable("table")

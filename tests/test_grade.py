@@ -166,6 +166,7 @@ def test_a_decimal_comma_is_read_where_unambiguous(text, value):
     assert read_answer(text) == value
 
 
+@pytest.mark.slow
 def test_bad_response_files_and_exam_folders(exam, tmp_path):
     (tmp_path / "cols.csv").write_text("id,label,value\n1,1a,0.5\n", encoding="utf-8")
     result = run(["grade", "--exam", str(exam), "--responses", "cols.csv"], tmp_path)
@@ -237,6 +238,7 @@ def test_wrong_answers_are_diagnosed_and_carried_forward(exam, tmp_path):
     assert lines[-1].endswith("answer(s) credited by error carried forward")
 
 
+@pytest.mark.slow
 def test_item_analysis_report_with_plots(exam, tmp_path):
     rows = [[sid, label, value] for sid in ("1", "2", "3") for label, value in carried_answers(sid).items()]
     rows += [["4", label, value] for label, value in mistaken_answers("4", "sign_flipped").items()]

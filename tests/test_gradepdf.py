@@ -46,6 +46,7 @@ def test_feedback_and_report_latex_say_what_the_markdown_says(exam, responses):
     assert "no\\_output\\_derivative 1" in body
 
 
+@pytest.mark.slow
 def test_pdf_figures_are_real_plots_and_the_same_bytes_every_time(exam, responses):
     pypdf = pytest.importorskip("pypdf")
     g, reviews = reviewed(exam, responses)

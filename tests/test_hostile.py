@@ -230,6 +230,7 @@ VALID_SPECS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", VALID_SPECS)
 @pytest.mark.parametrize("command", ["generate", "practice"])
 def test_valid_spec_files_give_documents(name, command, work, capsys, monkeypatch):
@@ -509,6 +510,7 @@ def test_a_link_or_special_file_planted_in_an_exam_folder_is_refused(planted, ma
                    monkeypatch)
 
 
+@pytest.mark.slow
 def test_title_markup_is_text_in_markdown(work, capsys, monkeypatch):
     titles = ["# <img src=x onerror=alert(1)>", "[click](javascript:alert(1))", "*bold* _it_ `code` $x$ |a|b|",
               "&lt;script&gt;", "\\<b\\>"]

@@ -216,6 +216,7 @@ def test_an_exam_refuses_the_html_format(tmp_path):
         api.exam(worksheet.Network(seed=1), variants=2, formats=("md", "html"), out=tmp_path)
 
 
+@pytest.mark.slow
 def test_the_same_bytes_on_every_run(tmp_path):
     first = practice_page(tmp_path / "a", "softmax-ce", "full", problems=3)
     cmd = [sys.executable, "-m", "worksheet", "practice", "--seed", "11", "--problems", "3", "--level", "full",

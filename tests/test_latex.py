@@ -177,6 +177,7 @@ def sources() -> list[tuple[dict, str, str]]:
     return out
 
 
+@pytest.mark.slow
 def test_no_template_leftovers_or_raw_numbers(sources):
     for options, tex, _ in sources:
         assert "(((" not in tex and "((*" not in tex and "((=" not in tex, options

@@ -72,6 +72,7 @@ def test_moodle_multichoice_and_cloze(variants):
                                                                     for letter, _ in part.options]
 
 
+@pytest.mark.slow
 def test_qti_choice_items_are_schema_valid_and_score_the_letter(variants):
     schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "qtiv2p1" / "imsqti_v2p1.xsd")))
     by_name = parts(variants)

@@ -147,6 +147,7 @@ def test_check_math_reports_unclosed_display():
     assert check_math("Text\n\n$$\nx = 1\n") == ["line 3: `$$` opens display math that never closes"]
 
 
+@pytest.mark.slow
 def test_reference_math_all_parses(reference):
     spans = math_spans(reference)
     assert len(spans) > 600

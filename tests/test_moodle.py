@@ -156,6 +156,7 @@ def _tree(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_exam_exports_are_byte_identical_and_match_the_writers(tmp_path):
     """The three LMS files of an exam, whatever --jobs is, are the writers' output for its variants."""
     from worksheet.publish.lms.canvas import canvas_package
@@ -194,6 +195,7 @@ def test_bad_lms_options_are_one_line(tmp_path, args, message):
     assert not (tmp_path / "x").exists()
 
 
+@pytest.mark.slow
 def test_a_manifest_reprints_the_lms_files(tmp_path):
     r = _run(["exam", "--seed", "5", "--variants", "2", "--level", "loss", "--format", "moodle,canvas",
               "--moodle-style", "cloze", "--jobs", "1", "--quiet", "--out", str(tmp_path / "e")], cwd=tmp_path)

@@ -73,6 +73,7 @@ def test_points_per_question_reach_the_sheet_key_and_answers(tmp_path):
         api.exam(Network(seed=11), Sheet(ask="o,delta_o,dE/dw_o", points="1,2"), variants=1, out=tmp_path / "x")
 
 
+@pytest.mark.slow
 def test_an_exam_spec_file_asks_and_regenerates_from_its_manifest(tmp_path):
     (tmp_path / "exam.toml").write_text('seed = 4\nask = ["h", "delta_h"]\npoints = [2, 3]\n\n[[problem]]\n'
                                         'layers = "2-2-2"\n\n[[problem]]\nlayers = "3-2-2"\nask = ["E"]\n'

@@ -82,6 +82,7 @@ def test_every_heading_is_an_atx_heading_in_the_toc(documents):
         assert not setext, f"{options}: setext headings at lines {setext[:5]}"
 
 
+@pytest.mark.slow
 def test_display_math_is_a_block_of_its_own(documents):
     """Every generated walkthrough of the spread (every activation and loss, depth 1 to 6, width 1
     to 10) writes $$...$$ as a paragraph of its own, outside lists, with no footnote marker beside it."""
@@ -304,6 +305,7 @@ def test_every_entry_template_loads():
                 _environment().get_template(path.name)
 
 
+@pytest.mark.slow
 def test_values_far_below_the_precision_render_in_scientific_form():
     from worksheet.engine.spec import build_spec
 
