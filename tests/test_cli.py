@@ -183,6 +183,7 @@ def test_help_names_every_activation_and_loss():
     assert all(name in helps["loss"] for name in LOSSES)
 
 
+@pytest.mark.slow
 def test_generate_without_a_seed_draws_one_and_says_how_to_get_it_again(tmp_path):
     result = run(["generate", "--format", "md,json"], tmp_path)
     assert result.returncode == 0, result.stderr
@@ -214,6 +215,7 @@ def test_built_in_specs_by_name_from_any_folder(tmp_path):
     assert unknown.returncode == 2 and "built-in: hmkcode, mazur, reference" in unknown.stderr
 
 
+@pytest.mark.slow
 def test_every_command_says_where_its_files_went_and_what_to_open_first(tmp_path):
     result = run(["practice", "--seed", "3", "--format", "md,json", "--out", "p"], tmp_path)
     assert result.returncode == 0 and result.stderr == ""

@@ -136,6 +136,7 @@ def test_rerunning_writes_identical_bytes_and_protects_other_exams(tmp_path):
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")], "temporary folders left behind"
 
 
+@pytest.mark.slow
 def test_a_manifest_reprints_the_exam_and_nothing_else(tmp_path):
     write(api.exam(Network(seed=8, layers="2-3-2"), Sheet(level="hidden", problems=2),
                    roster=roster(tmp_path / "c.csv"), formats=("md", "tex", "json"), out=tmp_path / "exam"))

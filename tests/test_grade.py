@@ -180,6 +180,7 @@ def test_bad_response_files_and_exam_folders(exam, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cols.csv", "empty.csv", "r.csv"]
 
 
+@pytest.mark.slow
 def test_grade_command_end_to_end(tmp_path):
     write_csv(tmp_path / "class.csv", ["id", "name"], [["a1", "Zoë Ñúñez"], ["b2", "Bob"]])
     assert run(["exam", "--seed", "4", "--roster", "class.csv", "--format", "md", "--out", "quiz"], tmp_path).returncode == 0

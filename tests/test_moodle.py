@@ -176,6 +176,7 @@ def test_exam_exports_are_byte_identical_and_match_the_writers(tmp_path):
     assert "moodle_style" in a["manifest.json"].decode("utf-8")
 
 
+@pytest.mark.slow
 def test_practice_cloze(tmp_path):
     r = _run(["practice", "--seed", "7", "--problems", "2", "--level", "hidden", "--format", "moodle",
               "--moodle-style", "cloze", "--out", str(tmp_path / "p")], cwd=tmp_path)

@@ -352,6 +352,7 @@ def run(args, cwd):
                           timeout=300)
 
 
+@pytest.mark.slow
 def test_practice_command_writes_sheet_key_and_json(tmp_path):
     result = run(["practice", "--seed", "7", "--problems", "3", "--level", "hidden", "--format", "md,json"], tmp_path)
     assert result.returncode == 0, result.stderr
