@@ -159,6 +159,12 @@ def _points(x: Decimal) -> str:
     return format(x.quantize(Decimal(1)) if x == x.to_integral_value() else x, "f")
 
 
+def _answer_space(lines: int) -> str:
+    """The height left for an answer on the printed sheet: 1.2 cm, and 0.6 cm for each line of
+    working it needs."""
+    return f"{1.2 + 0.6 * lines:.1f}cm"
+
+
 def _problem(p: Problem) -> dict[str, Any]:
     spec = p.trace.spec
     F = Formatter(spec.precision, spec.rounding == "exact")
@@ -169,9 +175,9 @@ def _problem(p: Problem) -> dict[str, Any]:
         questions.append({
             "label": label, "letter": label[len(str(p.number)):], "prompt": prompt,
             "points": _points(points), "kind": a.quantity.kind,
-            # Room to answer on the sheet, in lines: its own worked lines and a line for each value
+            # Room to answer on the printed sheet: its own worked lines and a line for each value
             # it takes from an earlier step that the sheet does not ask.
-            "space": len(work) + sum(q not in asked for q in _needs(spec, a.quantity)),
+            "space": _answer_space(len(work) + sum(q not in asked for q in _needs(spec, a.quantity))),
             "answer": {"value": a.text, "low": a.low, "high": a.high, "tolerance": format(a.tolerance, "f"),
                        "exact": a.units == 0, **_lines(F, work)},
         })
