@@ -26,7 +26,7 @@ from worksheet.assessment.questions import shown
 from worksheet.assessment.sheets import build_problems
 from worksheet.engine.calculator import calculate
 from worksheet.errors import RenderError
-from worksheet.publish.html.mathml import mathml, text_with_math
+from worksheet.documents.mathml import mathml, text_with_math
 from worksheet.publish.html.practice import known_mistakes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +66,8 @@ def test_formulas_become_mathml_without_latex_left(latex):
     (r"0.5 \times (-0.2)", '<mo stretchy="false" form="prefix">(</mo><mo form="prefix">−</mo><mn>0.2</mn>'),
     (r"0.01 \ln 0.75", '<mn>0.01</mn><mspace width="0.1667em"/><mi>ln</mi><mspace width="0.1667em"/><mn>0.75</mn>'),
     (r"\ln(1 - o)", '<mi>ln</mi><mo stretchy="false" form="prefix">(</mo>'),
+    (r"-t_k \ln o_k", '</msub><mspace width="0.1667em"/><mi>ln</mi><mspace width="0.1667em"/><msub>'),
+    (r"= \max(0, x)", '<mo>=</mo><mi>max</mi><mo stretchy="false" form="prefix">(</mo>'),
     (r"\tanh^{2}(x)", "<msup><mi>tanh</mi><mn>2</mn></msup>"),  # a script keeps its two parts
     (r"\tanh{\left(x \right)}",
      '<mo stretchy="false" form="prefix">(</mo><mi>x</mi><mo stretchy="false" form="postfix">)'),

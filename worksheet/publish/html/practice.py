@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ...documents.diagrams import network_caption, network_svg
-from .mathml import mathml, text_with_math
+from ...documents.mathml import mathml, text_with_math
 from .page import asset, json_script, render_page
 
 # What the page says about an answer; the script shows one of these (or a known mistake's message).
