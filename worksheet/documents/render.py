@@ -7,6 +7,7 @@ import unicodedata
 from functools import cache
 
 from ..errors import RenderError
+from .mathml import mathml
 from .texescape import tex_escape, tex_footnote_mark
 
 
@@ -57,6 +58,7 @@ def _environment():
     )
     env.filters["tex"] = tex_escape
     env.filters["fn"] = tex_footnote_mark
+    env.filters["mathml"] = mathml
     return env
 
 
@@ -100,6 +102,11 @@ def render_markdown(name: str, context: dict) -> str:
 
 def render_latex(name: str, context: dict) -> str:
     return _render(name, context)
+
+
+def render_html(name: str, context: dict) -> str:
+    """A section template through dialects/html.j2: HTML elements, math as MathML."""
+    return _render(name, {**context, "dialect": "dialects/html.j2"})
 
 
 def _render(name: str, context: dict) -> str:
