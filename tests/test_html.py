@@ -22,6 +22,7 @@ from lxml import html as lxml_html
 
 import worksheet
 from worksheet import api
+from worksheet.assessment.diagnosis import suspects
 from worksheet.assessment.questions import shown
 from worksheet.assessment.sheets import build_problems
 from worksheet.engine.calculator import calculate
@@ -207,7 +208,7 @@ def test_known_mistakes_are_the_misconception_passes_that_the_grader_diagnoses()
     sheet = api.load_sheet(*_sheet_args("tanh-3-4-2", "hidden"))
     found = set()
     for problem in build_problems(sheet, 11):
-        for a, mistakes in zip(problem.answers, known_mistakes(problem)):
+        for a, mistakes in zip(problem.answers, known_mistakes(suspects(problem))):
             right = Decimal(a.text)
             for m in mistakes:
                 # The value is some named misconception's own pass, shown at the answer's digits ...
@@ -228,7 +229,7 @@ def test_a_network_without_hidden_layers_has_no_hidden_layer_mistakes():
     sheet = api.load_sheet(worksheet.Network(seed=3, layers="2-2", activation="sigmoid"), worksheet.Sheet(level="full"),
                            None, "P")
     (problem,) = build_problems(sheet, 3)
-    messages = " ".join(m["message"] for found in known_mistakes(problem) for m in found)
+    messages = " ".join(m["message"] for found in known_mistakes(suspects(problem)) for m in found)
     assert messages  # the output layer's mistakes are there
     assert "hidden delta" not in messages and "hidden sum" not in messages and "output weights were" not in messages
 

@@ -260,9 +260,11 @@ def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str 
     names = {"sheet": "practice", "key": "key"}
     files, r, solutions = _sheet_files(ctx, drawn, formats, names, ("sheet-practice", "key-practice"))
     if "html" in formats:
+        from .assessment.diagnosis import suspects
         from .publish.html.practice import practice_page
 
-        files["practice.html"] = practice_page(ctx, drawn)
+        # The known mistakes the page names: the grader's diagnosis of each answer.
+        files["practice.html"] = practice_page(ctx, drawn, [suspects(p) for p in drawn])
     if "pdf" in formats:
         reader, pages = compile_bodies([("sheet-practice", r.sheet_body), ("key-practice", r.key_body)], "practice.tex")
         files["practice.pdf"] = extract(reader, pages["sheet-practice"])

@@ -26,15 +26,13 @@ def mistake_message(message: str) -> str:
     return f"Not yet: this is what you get if {message}."
 
 
-def known_mistakes(problem) -> list[list[dict[str, str]]]:
-    """Per answer, the misconceptions whose value a student could give instead, where that value
-    tells the mistake apart from the right answer and from the other misconceptions (the
-    diagnosis `worksheet grade` makes): the value at the answer's digits, its tolerance, and the
-    message. Every value is the whole pass computed with that mistake, never numbers changed by hand."""
-    from ...assessment.diagnosis import suspects
-
+def known_mistakes(suspected) -> list[list[dict[str, str]]]:
+    """Per answer, the misconceptions whose value a student could give instead (assessment's
+    diagnosis.suspects, the diagnosis `worksheet grade` makes): the value at the answer's digits,
+    its tolerance, and the message. Every value is the whole pass computed with that mistake,
+    never numbers changed by hand."""
     return [[{"value": s.text, "tol": format(s.tolerance, "f"), "message": mistake_message(s.message)}
-             for s in found] for found in suspects(problem)]
+             for s in found] for found in suspected]
 
 
 def _answer_line(answer: dict) -> str:
@@ -58,10 +56,10 @@ def _question(q: dict, mistakes: list[dict[str, str]]) -> dict:
     }
 
 
-def _problem(record: dict, problem) -> tuple[dict, dict]:
+def _problem(record: dict, problem, suspected) -> tuple[dict, dict]:
     """The problem's record for the template, and its data for the script."""
     trace = problem.trace
-    mistakes = known_mistakes(problem)
+    mistakes = known_mistakes(suspected)
     shown_data = {
         "number": record["number"],
         "level_title": record["level_title"],
@@ -83,9 +81,10 @@ def _options(q: dict) -> dict:
     return {"options": {c["letter"]: c["value"] for c in q["choices"]}} if "choices" in q else {}
 
 
-def practice_page(ctx: dict, problems) -> str:
-    """The whole page as one HTML document: no file or network beside it is needed."""
-    pairs = [_problem(r, p) for r, p in zip(ctx["problems"], problems)]
+def practice_page(ctx: dict, problems, suspected) -> str:
+    """The whole page as one HTML document: no file or network beside it is needed. `suspected`:
+    per problem, per answer, the misconceptions' values the page names (diagnosis.suspects)."""
+    pairs = [_problem(r, p, s) for r, p, s in zip(ctx["problems"], problems, suspected)]
     data = {
         # Progress is kept per sheet: its seed and options name the problems.
         "storage": f"worksheet-practice/{ctx['seed']}/{ctx['options_hash']}",
