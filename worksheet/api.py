@@ -89,6 +89,18 @@ def solve(spec: NetworkSpec, given):
     return draw_problem(spec, given)[1]
 
 
+def _with_corrections(trace, extra: dict) -> dict:
+    """The reference walkthrough (`extra["reference"]`) ends with its corrections table: what
+    `worksheet check` finds wrong in the values the original printed (a slip, or a value a hand
+    computation reaches only by rounding earlier steps), so the table and the checker cannot disagree."""
+    if not extra.get("reference"):
+        return extra
+    from .check.corrections import corrections
+    from .documents.reference_original import REFERENCE_PRINTED
+
+    return {**extra, "corrections": corrections(REFERENCE_PRINTED, trace)}
+
+
 def render_documents(trace, formats: tuple[str, ...], stem: str, extra: dict | None = None) -> dict[str, str | bytes]:
     """File name -> content for every requested format, all rendered in memory."""
     files: dict[str, str | bytes] = {}
@@ -107,7 +119,7 @@ def render_documents(trace, formats: tuple[str, ...], stem: str, extra: dict | N
             from .engine.calculator import calculate
 
             contrast = calculate(replace(trace.spec, update_order="simultaneous"), trace.values)
-        ctx = walkthrough_context(trace, contrast=contrast, **(extra or {}))
+        ctx = walkthrough_context(trace, contrast=contrast, **_with_corrections(trace, extra or {}))
         # The web page is the walkthrough's Markdown rendered as HTML.
         markdown = render_markdown("walkthrough.md.j2", ctx) if {"md", "html"} & set(formats) else None
         if "md" in formats:
