@@ -316,6 +316,7 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     from .assessment.manifest import MANIFEST, load_manifest, manifest_json
     from .assessment.roster import numbered, read_roster
     from .publish.batch import check_jobs, ordered_map
+    from .publish.output import check_locked
     from .publish.progress import Progress
     from .stages import stage
 
@@ -359,7 +360,7 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     options_hash = exam_sheet.options_hash()
     out = Path("output") / slug(exam_sheet.title) if out is None else Path(out)
     guard = (exam_seed, options_hash, tuple(s.id for s in students), force)
-    keep = check_folder(out, *guard, lock_it=False)
+    keep = check_locked(out, lambda folder: check_folder(folder, *guard), hold=False)
 
     # Per student: the variant drawn once, its sheet and key rendered in memory (on every core).
     job = partial(_variant, exam_sheet, exam_seed, options_hash, formats, names_tex, engines)
@@ -543,13 +544,14 @@ def write(documents: Documents, advance=None) -> list[Path]:
     """Write what a library command made: an exam's folder as a whole (checked again, with its
     parent locked until written, and keeping the files it lists), any other command's files one
     by one, all or none. `advance(1)` is called after each file of a folder."""
-    from .publish.output import write_all, write_folder
+    from .publish.output import check_locked, write_all, write_folder
 
     if documents.whole_folder:
         keep = list(documents.keep)
         if documents.guard:
             from .assessment.examdir import check_folder
 
-            keep = check_folder(documents.folder, *documents.guard)  # locked until written
+            # Locked until written.
+            keep = check_locked(documents.folder, lambda folder: check_folder(folder, *documents.guard))
         return write_folder(documents.folder, documents.files, keep=keep, advance=advance)
     return write_all({documents.folder / name: data for name, data in documents.files.items()})
