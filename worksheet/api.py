@@ -525,11 +525,19 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
 
         files.update(report_files(grades, reviews, title))
     if pdf:
-        from .assessment.gradepdf import feedback_pdfs, report_pdf
+        from .assessment.gradepdf import feedback_documents, report_document
+        from .publish.pdf import compile_pdf
+        from .publish.pdfsplit import split
 
-        files.update(feedback_pdfs(reviews, title, grades.maximum))
+        # feedback/<id>.pdf: one TeX run per engine, cut at each student's destination.
+        feedback = {}
+        for engine, tex, paths in feedback_documents(reviews, title, grades.maximum):
+            pdfs = split(compile_pdf(tex, name="feedback.tex", engine=engine), list(paths))
+            feedback.update({paths[tag]: data for tag, data in pdfs.items()})
+        files.update(sorted(feedback.items()))
         if report:
-            files["report.pdf"] = report_pdf(grades, reviews, title)
+            tex, figures = report_document(grades, reviews, title)
+            files["report.pdf"] = compile_pdf(tex, name="report.tex", files=figures)
     diagnosed = sum(1 for r in reviews for i in r.items if i.suspect is not None)
     lines = summary(grades) + by_kind(grades, expected)
     if unreadable:
