@@ -68,6 +68,7 @@ def test_formulas_become_mathml_without_latex_left(latex):
     (r"0.01 \ln 0.75", '<mn>0.01</mn><mspace width="0.1667em"/><mi>ln</mi><mspace width="0.1667em"/><mn>0.75</mn>'),
     (r"\ln(1 - o)", '<mi>ln</mi><mo stretchy="false" form="prefix">(</mo>'),
     (r"-t_k \ln o_k", '</msub><mspace width="0.1667em"/><mi>ln</mi><mspace width="0.1667em"/><msub>'),
+    (r"(1 - t) \ln(1 - o)", '<mo stretchy="false" form="postfix">)</mo><mspace width="0.1667em"/><mi>ln</mi><mo'),
     (r"= \max(0, x)", '<mo>=</mo><mi>max</mi><mo stretchy="false" form="prefix">(</mo>'),
     (r"\tanh^{2}(x)", "<msup><mi>tanh</mi><mn>2</mn></msup>"),  # a script keeps its two parts
     (r"\tanh{\left(x \right)}",

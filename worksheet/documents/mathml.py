@@ -30,10 +30,10 @@ _FENCE = re.compile(r'<mrow><mo stretchy="true" fence="true" form="prefix">(.)</
                     r'<mo stretchy="true" fence="true" form="postfix">(.)</mo></mrow>')
 _PLAIN_FENCE = r'<mrow><mo stretchy="false" form="prefix">\1</mo>\2<mo stretchy="false" form="postfix">\3</mo></mrow>'
 # A function name such as ln sits a thin space from the number, letter or subscripted letter beside
-# it, as TeX's \ln does: 0.01 ln 0.75 and t_k ln o_k, not 0.01ln0.75 (none before an opening
-# bracket, none inside a script).
+# it and from the bracket it follows, as TeX's \ln does: 0.01 ln 0.75, t_k ln o_k, (1 - t) ln(1 - o),
+# not 0.01ln0.75 (none before an opening bracket, none inside a script).
 _FUNCTION = r"<mi>(?:ln|log|exp|tanh|sin|cos)</mi>"
-_SPACE_BEFORE = re.compile(rf"(?:(?<=</mn>)|(?<=</mi>)|(?<=</msub>)|(?<=</msup>))({_FUNCTION})")
+_SPACE_BEFORE = re.compile(rf"(?:(?<=</mn>)|(?<=</mi>)|(?<=</msub>)|(?<=</msup>)|(?<=\)</mo>)|(?<=\]</mo>))({_FUNCTION})")
 _SPACE_AFTER = re.compile(rf"(?<!<msub>)(?<!<msup>)(?<!<msubsup>)({_FUNCTION})(?=<m[ni][ >]|<msub>|<msup>)")
 # The converter writes \max and \min as operators, which Chromium sets apart on both sides
 # ("= max (0, x)"); TeX sets them as function names, as MathML's <mi> does: "= max(0, x)".
