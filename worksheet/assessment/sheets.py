@@ -460,7 +460,7 @@ def _loss_term(spec, F: Formatter, lt, k: int) -> Worked:
     e = k + 1
     if loss.term_form == "squared":
         scale = "2" if loss.halved else n
-        numbers = rf"\frac{{1}}{{{scale}}}({t} - {o})^2"
+        numbers = rf"\frac{{1}}{{{scale}}}({t} - {operand(o)})^2"
         return Worked((f"E_{{{e}}}", rf"\frac{{1}}{{{scale}}}(t_{{{e}}} - {o_sym})^2", numbers, term),
                       ((numbers, term),))
     if loss.term_form == "binary_log":
