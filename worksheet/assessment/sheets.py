@@ -203,7 +203,8 @@ def worked_answers(p: Problem, F: Formatter) -> tuple[list[tuple[str, list[Worke
     values the answers use that are not asked, once, in the order of the computation)."""
     asked = [a.quantity for a in p.answers]
     working = [line for q in working_quantities(p.trace.spec, asked) for line in _question(p.trace, F, q)[1]]
-    return [_question(p.trace, F, q) for q in asked], working
+    # A delta whose error (or dE/do) an earlier question asks takes it as that answer printed it.
+    return [_question(p.trace, F, q, frozenset(asked[:n])) for n, q in enumerate(asked)], working
 
 
 def _lines(F: Formatter, work: list[Worked]) -> dict[str, list[str]]:
@@ -332,8 +333,10 @@ def _weight(spec, l: int, j: int, i: int) -> Sym:
     return Sym("weight", str(weight_number(spec, l, j, i)))
 
 
-def _question(trace: Trace, F: Formatter, q: Quantity) -> tuple[str, list[Worked]]:
-    """The prompt (text with $math$) and the worked answer (its lines)."""
+def _question(trace: Trace, F: Formatter, q: Quantity, answered: frozenset[Quantity] = frozenset()
+              ) -> tuple[str, list[Worked]]:
+    """The prompt (text with $math$) and the worked answer (its lines), without the lines of the
+    `answered` quantities."""
     spec = trace.spec
     step = trace.first
     L = spec.depth
@@ -362,7 +365,7 @@ def _question(trace: Trace, F: Formatter, q: Quantity) -> tuple[str, list[Worked
     if kind == "delta":
         prompt = (f"The delta ${tex(Sym('delta', n_j.short))} = {tex(_dE(Sym('net', n_j.short)))}$ "
                   f"of {where} neuron ${n_j.label}$.")
-        return prompt, _delta_lines(spec, F, step, layer, j, n_j)
+        return prompt, _delta_lines(spec, F, step, layer, j, n_j, answered)
     if kind == "error":
         prompt = (f"The error ${tex(_dE(Sym('value', n_j.short)))} = \\sum_k \\delta_k w_{{kj}}$ that reaches "
                   f"hidden neuron ${n_j.label}$, summed over its paths to the next layer.")
@@ -513,13 +516,14 @@ def _derivative_line(F: Formatter, layer, j: int, n_j) -> Worked:
     return Worked((("fprime", net), 1))
 
 
-def _delta_lines(spec, F: Formatter, step, layer, j: int, n_j) -> list[Worked]:
+def _delta_lines(spec, F: Formatter, step, layer, j: int, n_j, answered: frozenset[Quantity]) -> list[Worked]:
     L = spec.depth
     d = num(F.v(layer.delta[j]))
     sym, net, out = Sym("delta", n_j.short), Sym("net", n_j.short), Sym("value", n_j.short)
     if layer.l < L:
+        error = [] if Quantity("error", layer.l, j) in answered else [_error_line(spec, F, step, layer, j, n_j)]
         return [
-            _error_line(spec, F, step, layer, j, n_j),
+            *error,
             _derivative_line(F, layer, j, n_j),
             Worked((sym, ("dot", _dE(out), ("fprime", net)),
                     ("times", num(F.v(layer.error[j])), num(F.v(layer.derivative[j]))), d)),
@@ -535,9 +539,11 @@ def _delta_lines(spec, F: Formatter, step, layer, j: int, n_j) -> list[Worked]:
         return [Worked((sym, ("mul", mean, ("sub", out, t_sym)), ("mul", mean, ("sub", o, t)), d))]
     if not get_activation(layer.activation).elementwise:
         o_k = Sym("value", "k")
-        return [*(_dE_line(spec, F, lt, k, neuron(spec, L, k + 1)) for k in range(n)),
+        return [*(_dE_line(spec, F, lt, k, neuron(spec, L, k + 1)) for k in range(n)
+                  if Quantity("dE_do", L, k) not in answered),
                 Worked((sym, ("sum", "k", ("mul", _dE(o_k), ("partial", o_k, net))),
                         ("add", *(num(F.v(x)) for x in layer.delta_terms[j])), d))]
-    return [_dE_line(spec, F, lt, j, n_j), _derivative_line(F, layer, j, n_j),
+    dE_line = [] if Quantity("dE_do", L, j) in answered else [_dE_line(spec, F, lt, j, n_j)]
+    return [*dE_line, _derivative_line(F, layer, j, n_j),
             Worked((sym, ("dot", _dE(out), ("fprime", net)),
                     ("times", num(F.v(lt.dE_do[j])), num(F.v(layer.derivative[j]))), d))]
