@@ -1,4 +1,5 @@
-"""How each symbol is spelled: neurons I/H/O, weights w1..wn in the reference's order, W^{(l)}."""
+"""How each symbol is spelled: neurons I/H/O, weights w1..wn in the reference's order, W^{(l)}, and the
+symbols of worked lines in LaTeX and in plain text."""
 
 from __future__ import annotations
 
@@ -106,9 +107,11 @@ def tex_symbol(kind: str, of: str) -> str:
 @cache
 def plain_symbol(kind: str, of: str) -> str:
     """A worked line's symbol in plain text: net_h1, b_h1, δ_h1, w5, t_1, E_total, h1, I1, o_k."""
-    if kind == "value":
-        return f"o_{of}" if len(of) == 1 else "I" + of[1:] if of[0] == "i" else of
-    return _PLAIN[kind].format(of)
+    if kind != "value":
+        return _PLAIN[kind].format(of)
+    if len(of) == 1:  # a running index
+        return f"o_{of}"
+    return "I" + of[1:] if of[0] == "i" else of  # an input is named as its neuron, I1
 
 
 _TEX = {"delta": r"\delta_{{{}}}", "weight": "w_{{{}}}", "target": "t_{{{}}}", "loss": "E_{{{}}}",

@@ -111,7 +111,10 @@ def tex_side(step: Step) -> str:
 def hand_formula(step: Step, out: Sym):
     """The step's formula as an expression (documents/expressions.py), `out` for the neuron's output."""
     def put(f):
-        return out if f == "out" else (f[0], *map(put, f[1:])) if isinstance(f, tuple) else f
+        if f == "out":
+            return out
+        return (f[0], *map(put, f[1:])) if isinstance(f, tuple) else f
+
     return put(step.formula)
 
 
