@@ -37,8 +37,10 @@ _PLUS = " + "
 
 # Where an operand is written in parentheses (the same in every format, so both show the same
 # numbers): a sum or difference as a factor, a power's base, a negation's operand or what is
-# subtracted; a negative number everywhere it follows an operator or is multiplied, except first
-# in a difference (-0.63 - 0.00206). In plain text a fraction or a compound power base is grouped too.
+# subtracted; any operation as a power's base; a negative number in a sum, a product, a power or
+# a negation and after a minus, but not before one (-0.63 - 0.00206). Plain text, without TeX's
+# two-storey fractions, also groups a fraction's compound parts and a fraction as a factor:
+# 1/(1 + e^(−0.09200)), (1/2)(t_1 − o1)^2.
 _SUMS = frozenset({"add", "sub"})
 _FACTORS = frozenset({"mul", "times", "dot", "pow", "neg"})
 _NEGATIVE_GROUPED = frozenset({"add", "mul", "times", "dot", "pow", "neg"})
