@@ -107,7 +107,7 @@ def test_every_key_line_in_plain_text_has_the_numbers_of_its_tex(options, levels
             for p in build_problems(sheet, seed):
                 spec = p.trace.spec
                 answers, working = worked_answers(p, Formatter(spec.precision, spec.rounding == "exact"))
-                for line in working + [line for _, work in answers for line in work]:
+                for line in working + [line for _, work, _ in answers for line in work]:
                     text, math = line.plain(), line.tex()
                     assert "\\" not in text and "$" not in text, text
                     assert _numbers(text) == _numbers(math), (text, math)

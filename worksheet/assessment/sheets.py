@@ -172,13 +172,13 @@ def _problem(p: Problem) -> dict[str, Any]:
     questions = []
     asked = {a.quantity for a in p.answers}
     answers, working = worked_answers(p, F)
-    for label, a, points, (prompt, work) in zip(p.labels, p.answers, p.points, answers):
+    for label, a, points, (prompt, work, written) in zip(p.labels, p.answers, p.points, answers):
         questions.append({
             "label": label, "letter": label[len(str(p.number)):], "prompt": prompt,
             "points": _points(points), "kind": a.quantity.kind,
             # Room to answer on the printed sheet: its own worked lines and a line for each value
             # it takes from an earlier step that the sheet does not ask.
-            "space": _answer_space(len(work) + sum(q not in asked for q in _needs(spec, a.quantity))),
+            "space": _answer_space(written + sum(q not in asked for q in _needs(spec, a.quantity))),
             "answer": {"value": a.text, "low": a.low, "high": a.high, "tolerance": format(a.tolerance, "f"),
                        "exact": a.units == 0, **_lines(F, work)},
         })
@@ -198,13 +198,34 @@ def _problem(p: Problem) -> dict[str, Any]:
     }
 
 
-def worked_answers(p: Problem, F: Formatter) -> tuple[list[tuple[str, list[Worked]]], list[Worked]]:
-    """The key's content: each question's prompt and worked lines, and the problem's working (the
-    values the answers use that are not asked, once, in the order of the computation)."""
+def worked_answers(p: Problem, F: Formatter) -> tuple[list[tuple[str, list[Worked], int]], list[Worked]]:
+    """The key's content: each question's prompt, its worked lines and how many lines a student
+    writes for it; and the problem's working (the values the answers use that are not asked, in the
+    order of the computation). Each value is worked out once: a delta takes the error or dE/do that
+    the working or an earlier answer shows as printed there, the working an asked one from its answer."""
     asked = [a.quantity for a in p.answers]
-    working = [line for q in working_quantities(p.trace.spec, asked) for line in _question(p.trace, F, q)[1]]
-    # A delta whose error (or dE/do) an earlier question asks takes it as that answer printed it.
-    return [_question(p.trace, F, q, frozenset(asked[:n])) for n, q in enumerate(asked)], working
+    shown = set(asked)
+    working = _once([line for q in working_quantities(p.trace.spec, asked) for line in _question(p.trace, F, q)[1]],
+                    shown)
+    shown -= set(asked)
+    written: set[Quantity] = set()  # what the answers above work out: a student has written it
+    answers = []
+    for q in asked:
+        prompt, work = _question(p.trace, F, q)
+        answers.append((prompt, _once(work, shown), sum(w.what is None or w.what not in written for w in work)))
+        shown.add(q)
+        written |= {q, *(w.what for w in work)}
+    return answers, working
+
+
+def _once(work: list[Worked], shown: set[Quantity]) -> list[Worked]:
+    """The lines whose value is not in `shown` yet, which then is."""
+    kept = []
+    for w in work:
+        if w.what is None or w.what not in shown:
+            kept.append(w)
+            shown.add(w.what)
+    return kept
 
 
 def _lines(F: Formatter, work: list[Worked]) -> dict[str, list[str]]:
@@ -333,10 +354,8 @@ def _weight(spec, l: int, j: int, i: int) -> Sym:
     return Sym("weight", str(weight_number(spec, l, j, i)))
 
 
-def _question(trace: Trace, F: Formatter, q: Quantity, answered: frozenset[Quantity] = frozenset()
-              ) -> tuple[str, list[Worked]]:
-    """The prompt (text with $math$) and the worked answer (its lines), without the lines of the
-    `answered` quantities."""
+def _question(trace: Trace, F: Formatter, q: Quantity) -> tuple[str, list[Worked]]:
+    """The prompt (text with $math$) and the worked answer (its lines)."""
     spec = trace.spec
     step = trace.first
     L = spec.depth
@@ -365,7 +384,7 @@ def _question(trace: Trace, F: Formatter, q: Quantity, answered: frozenset[Quant
     if kind == "delta":
         prompt = (f"The delta ${tex(Sym('delta', n_j.short))} = {tex(_dE(Sym('net', n_j.short)))}$ "
                   f"of {where} neuron ${n_j.label}$.")
-        return prompt, _delta_lines(spec, F, step, layer, j, n_j, answered)
+        return prompt, _delta_lines(spec, F, step, layer, j, n_j)
     if kind == "error":
         prompt = (f"The error ${tex(_dE(Sym('value', n_j.short)))} = \\sum_k \\delta_k w_{{kj}}$ that reaches "
                   f"hidden neuron ${n_j.label}$, summed over its paths to the next layer.")
@@ -419,16 +438,17 @@ def _dE_line(spec, F: Formatter, lt, k: int, o_n) -> Worked:
     o, t, dE = num(F.v(lt.output[k])), num(F.g(lt.target[k])), num(F.v(lt.dE_do[k]))
     n = len(lt.target)
     loss = get_loss(spec.loss)
+    what = Quantity("dE_do", spec.depth, k)
     if loss.halved:
-        return Worked((_dE(o_sym), ("sub", o_sym, t_sym), ("sub", o, t), dE))
+        return Worked((_dE(o_sym), ("sub", o_sym, t_sym), ("sub", o, t), dE), what)
     if loss.term_form == "squared":
         twice = ("frac", 2, n)
-        return Worked((_dE(o_sym), ("mul", twice, ("sub", o_sym, t_sym)), ("mul", twice, ("sub", o, t)), dE))
+        return Worked((_dE(o_sym), ("mul", twice, ("sub", o_sym, t_sym)), ("mul", twice, ("sub", o, t)), dE), what)
     if loss.term_form == "binary_log":
         mean = ("frac", 1, n)
         return Worked((_dE(o_sym), ("dot", mean, ("frac", ("sub", o_sym, t_sym), ("mul", o_sym, ("sub", 1, o_sym)))),
-                       ("dot", mean, ("frac", ("sub", o, t), ("times", o, ("sub", 1, o)))), dE))
-    return Worked((_dE(o_sym), ("neg", ("frac", t_sym, o_sym)), ("neg", ("frac", t, o)), dE))
+                       ("dot", mean, ("frac", ("sub", o, t), ("times", o, ("sub", 1, o)))), dE), what)
+    return Worked((_dE(o_sym), ("neg", ("frac", t_sym, o_sym)), ("neg", ("frac", t, o)), dE), what)
 
 
 def _error_line(spec, F: Formatter, step, layer, j: int, n_j) -> Worked:
@@ -444,7 +464,7 @@ def _error_line(spec, F: Formatter, step, layer, j: int, n_j) -> Worked:
     sides = [_dE(Sym("value", n_j.short)), ("add", *syms), ("add", *products)]
     if len(paths) > 1:
         sides.append(("add", *paths))
-    return Worked((*sides, num(F.v(layer.error[j]))))
+    return Worked((*sides, num(F.v(layer.error[j]))), Quantity("error", layer.l, j))
 
 
 def _loss_term(spec, F: Formatter, lt, k: int) -> Worked:
@@ -516,14 +536,13 @@ def _derivative_line(F: Formatter, layer, j: int, n_j) -> Worked:
     return Worked((("fprime", net), 1))
 
 
-def _delta_lines(spec, F: Formatter, step, layer, j: int, n_j, answered: frozenset[Quantity]) -> list[Worked]:
+def _delta_lines(spec, F: Formatter, step, layer, j: int, n_j) -> list[Worked]:
     L = spec.depth
     d = num(F.v(layer.delta[j]))
     sym, net, out = Sym("delta", n_j.short), Sym("net", n_j.short), Sym("value", n_j.short)
     if layer.l < L:
-        error = [] if Quantity("error", layer.l, j) in answered else [_error_line(spec, F, step, layer, j, n_j)]
         return [
-            *error,
+            _error_line(spec, F, step, layer, j, n_j),
             _derivative_line(F, layer, j, n_j),
             Worked((sym, ("dot", _dE(out), ("fprime", net)),
                     ("times", num(F.v(layer.error[j])), num(F.v(layer.derivative[j]))), d)),
@@ -539,11 +558,9 @@ def _delta_lines(spec, F: Formatter, step, layer, j: int, n_j, answered: frozens
         return [Worked((sym, ("mul", mean, ("sub", out, t_sym)), ("mul", mean, ("sub", o, t)), d))]
     if not get_activation(layer.activation).elementwise:
         o_k = Sym("value", "k")
-        return [*(_dE_line(spec, F, lt, k, neuron(spec, L, k + 1)) for k in range(n)
-                  if Quantity("dE_do", L, k) not in answered),
+        return [*(_dE_line(spec, F, lt, k, neuron(spec, L, k + 1)) for k in range(n)),
                 Worked((sym, ("sum", "k", ("mul", _dE(o_k), ("partial", o_k, net))),
                         ("add", *(num(F.v(x)) for x in layer.delta_terms[j])), d))]
-    dE_line = [] if Quantity("dE_do", L, j) in answered else [_dE_line(spec, F, lt, j, n_j)]
-    return [*dE_line, _derivative_line(F, layer, j, n_j),
+    return [_dE_line(spec, F, lt, j, n_j), _derivative_line(F, layer, j, n_j),
             Worked((sym, ("dot", _dE(out), ("fprime", net)),
                     ("times", num(F.v(lt.dE_do[j])), num(F.v(layer.derivative[j]))), d))]

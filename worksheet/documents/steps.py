@@ -135,6 +135,9 @@ class Worked:
     exactly, rounds to that number at its digits."""
 
     sides: tuple
+    # What the line works out where a key may show it elsewhere too (a delta's error or dE/do):
+    # a key shows each such value once.
+    what: object = None
 
     @cached_property
     def numeric(self) -> tuple[bool, ...]:
