@@ -150,6 +150,11 @@ def render_latex(name: str, context: dict) -> str:
     return _render(name, context)
 
 
+def render_part(name: str, context: dict) -> str:
+    """A part that a document's template places as it is; the document is finished as a whole."""
+    return _render(name, context)
+
+
 def _render(name: str, context: dict) -> str:
     import jinja2
 
