@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from ..errors import RenderError
 from .texescape import tex_escape, tex_footnote_mark
@@ -91,7 +91,17 @@ def _environment():
     )
     env.filters["tex"] = tex_escape
     env.filters["fn"] = tex_footnote_mark
+    env.filters["rewrap"] = _rewrap
     return env
+
+
+@lru_cache(maxsize=64)
+def _rewrap(text: str, width: int) -> str:
+    """Jinja's wordwrap filter, remembered: the Markdown dialect rewraps the same paragraph in
+    every key, and wrapping it costs more than the rest of the key's opening."""
+    import jinja2.filters
+
+    return jinja2.filters.do_wordwrap(_environment(), text, width)
 
 
 def _bytecode_cache():
