@@ -10,7 +10,7 @@ import pytest
 from worksheet.api import load_spec, solve
 from worksheet.options import Network
 from worksheet.documents.context import walkthrough_context
-from worksheet.documents.render import _environment, headings
+from worksheet.documents.render import _blank_line_before_rules, _environment, headings
 
 # The walkthrough's sections whose wording lives once, in templates/<section>.j2.
 SECTIONS = ("_formulas", "_forward", "_loss", "_output_layer", "_hidden_layers", "_matrix", "_steps", "_summary",
@@ -84,3 +84,14 @@ def test_every_dialect_defines_the_same_names():
         module = env.get_template(f"dialects/{which}.j2").module
         names[which] = {n for n in dir(module) if not n.startswith("_")}
     assert names["md"] == names["tex"] == names["html"]
+
+
+@pytest.mark.parametrize("text", [
+    "text\n---", "text\n===\nmore", "text\n---\n---\n---\n===", "\n---", "text\n\n---", "---\n---",
+    "text\n----", "text\n--- ", "a\n---\nb\n===\n", "",
+])
+def test_a_rule_right_under_text_gets_a_blank_line(text):
+    # The pattern the Markdown renderer applied before: a line of text, then a rule under it.
+    expected = re.sub(r"(?m)^([^\n]+)\n(---|===)$", r"\1\n\n\2", text)
+    assert _blank_line_before_rules(text) == expected
+
