@@ -12,7 +12,7 @@ from worksheet.api import load_spec, solve
 from worksheet.options import Network
 from worksheet.documents.context import walkthrough_context
 from worksheet.documents.mathml import mathml
-from worksheet.documents.render import _environment, headings
+from worksheet.documents.render import _blank_line_before_rules, _environment, headings
 
 # The walkthrough's sections whose wording lives once, in templates/<section>.j2.
 SECTIONS = ("_formulas", "_forward", "_loss", "_output_layer", "_hidden_layers", "_matrix", "_steps", "_summary",
@@ -90,6 +90,16 @@ def test_every_dialect_defines_the_same_names():
     assert names["md"] == names["tex"] == names["html"]
 
 
+@pytest.mark.parametrize("text", [
+    "text\n---", "text\n===\nmore", "text\n---\n---\n---\n===", "\n---", "text\n\n---", "---\n---",
+    "text\n----", "text\n--- ", "a\n---\nb\n===\n", "",
+])
+def test_a_rule_right_under_text_gets_a_blank_line(text):
+    # The pattern the Markdown renderer applied before: a line of text, then a rule under it.
+    expected = re.sub(r"(?m)^([^\n]+)\n(---|===)$", r"\1\n\n\2", text)
+    assert _blank_line_before_rules(text) == expected
+
+
 # ---------------------------------------------------------------- the keys
 
 KEY_ENTRY = ('((* set dialect = "dialects/" ~ which ~ ".j2" *))((* set key = true *))'
@@ -106,12 +116,14 @@ KEY_SPREAD = [
 def render_key(options: dict, level: str, which: str) -> str:
     from worksheet import Sheet
     from worksheet.api import load_sheet
+    from worksheet.assessment.sheetdocs import problem_data
     from worksheet.assessment.sheets import build_problems, sheet_context
 
     seed = options["seed"]
     sheet = load_sheet(Network(**options), Sheet(level=level, problems=2), None, "Quiz")
     ctx = sheet_context(sheet, build_problems(sheet, seed), {"seed": seed, "options_hash": "0"})
-    return _environment().from_string(KEY_ENTRY).render({**ctx, "which": which})
+    data = problem_data(ctx, f"dialects/{which}.j2")
+    return _environment().from_string(KEY_ENTRY).render({**ctx, "which": which, "problem_data": data})
 
 
 @pytest.mark.parametrize("options, level", KEY_SPREAD, ids=[f"{o['seed']}-{level}" for o, level in KEY_SPREAD])
