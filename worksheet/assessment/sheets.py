@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from .. import __version__
@@ -234,44 +235,58 @@ def _lines(F: Formatter, work: list[Worked]) -> dict[str, list[str]]:
     return {"work": [w.tex() for w in work], "notes": [F.mark(w.recomputes) for w in work]}
 
 
-def _needs(spec, q: Quantity) -> list[Quantity]:
+def _needs(spec, q: Quantity) -> tuple[Quantity, ...]:
     """The values a hand computation of q takes from earlier steps (its own worked lines show the
     rest: a delta's error and derivative, an update's step)."""
-    L = spec.depth
+    return _needs_in(tuple(spec.layers), tuple(spec.activations), q)
+
+
+@lru_cache(maxsize=4096)
+def _needs_in(layers: tuple[int, ...], activations: tuple[str, ...], q: Quantity) -> tuple[Quantity, ...]:
+    """_needs for a network of these layers and activations, all it depends on: worked out once
+    for the variants of one network."""
+    L = len(layers) - 1
     if q.kind == "z":
-        return [Quantity("a", q.l - 1, i) for i in range(spec.layers[q.l - 1])] if q.l > 1 else []
+        return tuple(Quantity("a", q.l - 1, i) for i in range(layers[q.l - 1])) if q.l > 1 else ()
     if q.kind == "a":
-        elementwise = get_activation(spec.activations[q.l - 1]).elementwise
-        return [Quantity("z", q.l, j) for j in (range(spec.layers[q.l]) if not elementwise else [q.j])]
+        elementwise = get_activation(activations[q.l - 1]).elementwise
+        return tuple(Quantity("z", q.l, j) for j in (range(layers[q.l]) if not elementwise else [q.j]))
     if q.kind in ("E_k", "dE_do"):
-        return [Quantity("a", L, q.j)]
+        return (Quantity("a", L, q.j),)
     if q.kind == "E":
-        if spec.layers[L] == 1:
-            return [Quantity("a", L, 0)]
-        return [Quantity("E_k", 0, k) for k in range(spec.layers[L])]
+        if layers[L] == 1:
+            return (Quantity("a", L, 0),)
+        return tuple(Quantity("E_k", 0, k) for k in range(layers[L]))
     if q.kind == "delta" and q.l == L:
-        return [Quantity("a", L, k) for k in range(spec.layers[L])]
+        return tuple(Quantity("a", L, k) for k in range(layers[L]))
     if q.kind in ("delta", "error"):
-        return [Quantity("delta", q.l + 1, k) for k in range(spec.layers[q.l + 1])] + (
-            [Quantity("a", q.l, q.j)] if q.kind == "delta" else [])
+        return tuple(Quantity("delta", q.l + 1, k) for k in range(layers[q.l + 1])) + (
+            (Quantity("a", q.l, q.j),) if q.kind == "delta" else ())
     if q.kind == "grad_W":
-        return [Quantity("delta", q.l, q.j)] + ([Quantity("a", q.l - 1, q.i)] if q.l > 1 else [])
+        return (Quantity("delta", q.l, q.j),) + ((Quantity("a", q.l - 1, q.i),) if q.l > 1 else ())
     if q.kind == "W_new":
-        return [Quantity("grad_W", q.l, q.j, q.i)]
-    return [Quantity("delta", q.l, q.j)]  # grad_b, b_new
+        return (Quantity("grad_W", q.l, q.j, q.i),)
+    return (Quantity("delta", q.l, q.j),)  # grad_b, b_new
 
 
-def working_quantities(spec, asked: list[Quantity]) -> list[Quantity]:
+def working_quantities(spec, asked: list[Quantity]) -> tuple[Quantity, ...]:
     """Every value the asked ones depend on that is not asked itself, in the order of the
     computation: the key shows these once per problem, then each answer's own lines."""
+    return _working_in(tuple(spec.layers), tuple(spec.activations), tuple(asked))
+
+
+@lru_cache(maxsize=4096)
+def _working_in(layers: tuple[int, ...], activations: tuple[str, ...],
+                asked: tuple[Quantity, ...]) -> tuple[Quantity, ...]:
+    """working_quantities for a network of these layers and activations, all it depends on."""
     needed: set[Quantity] = set()
     todo = list(asked)
     while todo:
-        for q in _needs(spec, todo.pop()):
+        for q in _needs_in(layers, activations, todo.pop()):
             if q not in needed:
                 needed.add(q)
                 todo.append(q)
-    return sorted(needed - set(asked), key=Quantity.sort_key)
+    return tuple(sorted(needed - set(asked), key=Quantity.sort_key))
 
 
 def tiny_threshold(precision: int) -> Decimal:

@@ -28,7 +28,12 @@ class Neuron:
 
 
 def neuron(spec: NetworkSpec, l: int, j: int) -> Neuron:
-    L = spec.depth
+    return _neuron(spec.depth, l, j)
+
+
+@cache
+def _neuron(L: int, l: int, j: int) -> Neuron:
+    """A neuron's names depend only on the network's depth: spelled once for every spec."""
     if l == 0:
         kind, plain, short = "input", f"I{j}", f"i{j}"
     elif l == L:

@@ -138,10 +138,19 @@ class Formatter:
         self.p = precision
         self.exact = exact
         self.mismatches = 0
+        # A document shows most computed values several times (a key's working and its answers,
+        # a walkthrough's sections): each float is formatted once. Floats only: a Decimal equal
+        # to a float may hold more digits than the float's shortest repr, and so round otherwise.
+        self._shown: dict[float, str] = {}
 
     def v(self, x: float) -> str:
         """A computed value."""
-        return fmt(x, self.p)
+        if x.__class__ is not float:
+            return fmt(x, self.p)
+        shown = self._shown.get(x)
+        if shown is None:
+            shown = self._shown[x] = fmt(x, self.p)
+        return shown
 
     def g(self, x: float) -> str:
         """A given value, as written."""
