@@ -10,6 +10,7 @@ from typing import Any
 from .. import __version__
 from ..engine.activations import get_activation
 from ..engine.calculator import Trace
+from ..engine.spec import NetworkSpec
 from ..errors import SpecError
 from ..engine.formulas import activation_latex
 from ..engine.intervals import Unbounded, ranges
@@ -206,14 +207,13 @@ def worked_answers(p: Problem, F: Formatter) -> tuple[list[tuple[str, list[Worke
     the working or an earlier answer shows as printed there, the working an asked one from its answer."""
     asked = [a.quantity for a in p.answers]
     shown = set(asked)
-    working = _once([line for q in working_quantities(p.trace.spec, asked) for line in _question(p.trace, F, q)[1]],
-                    shown)
+    working = _once([line for q in working_quantities(p.trace.spec, asked) for line in _work(p.trace, F, q)], shown)
     shown -= set(asked)
     written: set[Quantity] = set()  # what the answers above work out: a student has written it
     answers = []
     for q in asked:
-        prompt, work = _question(p.trace, F, q)
-        answers.append((prompt, _once(work, shown), sum(w.what is None or w.what not in written for w in work)))
+        work = _work(p.trace, F, q)
+        answers.append((_prompt(p.trace.spec, q), _once(work, shown), sum(w.what is None or w.what not in written for w in work)))
         shown.add(q)
         written |= {q, *(w.what for w in work)}
     return answers, working
@@ -369,8 +369,54 @@ def _weight(spec, l: int, j: int, i: int) -> Sym:
     return Sym("weight", str(weight_number(spec, l, j, i)))
 
 
-def _question(trace: Trace, F: Formatter, q: Quantity) -> tuple[str, list[Worked]]:
-    """The prompt (text with $math$) and the worked answer (its lines)."""
+def _prompt(spec, q: Quantity) -> str:
+    """The question's prompt (text with $math$)."""
+    return _prompt_in(tuple(spec.layers), q)
+
+
+@lru_cache(maxsize=4096)
+def _prompt_in(layers: tuple[int, ...], q: Quantity) -> str:
+    """_prompt for a network of these layers, all its names depend on: written once for the
+    variants of one network."""
+    spec = NetworkSpec(layers=layers)  # the names read the layers alone
+    L = spec.depth
+    kind = q.kind
+    if kind in ("E_k", "E", "dE_do"):
+        o_n = neuron(spec, L, q.j + 1)
+        if kind == "E_k":
+            return f"The loss term ${tex(Sym('loss', str(q.j + 1)))}$ of output ${o_n.label}$."
+        if kind == "E":
+            return f"The total loss ${tex(E_TOTAL)}$."
+        return (f"The derivative ${tex(_dE(Sym('value', o_n.short)))}$ of the total loss with respect to the "
+                f"output ${o_n.value}$.")
+    n_j = neuron(spec, q.l, q.j + 1)
+    where = "output" if q.l == L else "hidden"
+    if kind == "z":
+        return f"The net input ${n_j.net}$ of neuron ${n_j.label}$."
+    if kind == "a":
+        return f"The {'output' if q.l == L else 'activation'} ${n_j.value}$ of neuron ${n_j.label}$."
+    if kind == "delta":
+        return (f"The delta ${tex(Sym('delta', n_j.short))} = {tex(_dE(Sym('net', n_j.short)))}$ "
+                f"of {where} neuron ${n_j.label}$.")
+    if kind == "error":
+        return (f"The error ${tex(_dE(Sym('value', n_j.short)))} = \\sum_k \\delta_k w_{{kj}}$ that reaches "
+                f"hidden neuron ${n_j.label}$, summed over its paths to the next layer.")
+    if kind in ("grad_W", "W_new"):
+        w = _weight(spec, q.l, q.j + 1, q.i + 1)
+        if kind == "grad_W":
+            src = neuron(spec, q.l - 1, q.i + 1)
+            return rf"The gradient ${tex(_dE(w))}$ of weight ${tex(w)}$ (${src.label} \to {n_j.label}$)."
+        return f"The new value ${tex(('new', w))}$ of weight ${tex(w)}$ after the update."
+    b = Sym("bias", n_j.short)
+    if kind == "b_new":
+        return f"The new value ${tex(('new', b))}$ of bias ${tex(b)}$ after the update."
+    if kind == "grad_b":
+        return f"The gradient ${tex(_dE(b))}$ of bias ${tex(b)}$."
+    raise ValueError(kind)
+
+
+def _work(trace: Trace, F: Formatter, q: Quantity) -> list[Worked]:
+    """The worked answer of a question: its lines."""
     spec = trace.spec
     step = trace.first
     L = spec.depth
@@ -378,52 +424,39 @@ def _question(trace: Trace, F: Formatter, q: Quantity) -> tuple[str, list[Worked
     if kind in ("E_k", "E", "dE_do"):
         lt = step.loss
         k = q.j
-        o_n = neuron(spec, L, k + 1)
         if kind == "E_k":
-            return (f"The loss term ${tex(Sym('loss', str(k + 1)))}$ of output ${o_n.label}$.",
-                    [_loss_term(spec, F, lt, k)])
+            return [_loss_term(spec, F, lt, k)]
         if kind == "E":
-            return (f"The total loss ${tex(E_TOTAL)}$.", _total_loss(spec, F, lt))
-        return (f"The derivative ${tex(_dE(Sym('value', o_n.short)))}$ of the total loss with respect to the "
-                f"output ${o_n.value}$.", [_dE_line(spec, F, lt, k, o_n)])
+            return _total_loss(spec, F, lt)
+        return [_dE_line(spec, F, lt, k, neuron(spec, L, k + 1))]
 
     layer = step.layers[q.l - 1]
     j = q.j
     n_j = neuron(spec, q.l, j + 1)
-    where = "output" if q.l == L else "hidden"
     if kind == "z":
-        return (f"The net input ${n_j.net}$ of neuron ${n_j.label}$.", [_net_line(spec, F, layer, j, n_j)])
+        return [_net_line(spec, F, layer, j, n_j)]
     if kind == "a":
-        return (f"The {'output' if q.l == L else 'activation'} ${n_j.value}$ of neuron ${n_j.label}$.",
-                [_activation_line(spec, F, layer, j, n_j)])
+        return [_activation_line(spec, F, layer, j, n_j)]
     if kind == "delta":
-        prompt = (f"The delta ${tex(Sym('delta', n_j.short))} = {tex(_dE(Sym('net', n_j.short)))}$ "
-                  f"of {where} neuron ${n_j.label}$.")
-        return prompt, _delta_lines(spec, F, step, layer, j, n_j)
+        return _delta_lines(spec, F, step, layer, j, n_j)
     if kind == "error":
-        prompt = (f"The error ${tex(_dE(Sym('value', n_j.short)))} = \\sum_k \\delta_k w_{{kj}}$ that reaches "
-                  f"hidden neuron ${n_j.label}$, summed over its paths to the next layer.")
-        return prompt, [_error_line(spec, F, step, layer, j, n_j)]
+        return [_error_line(spec, F, step, layer, j, n_j)]
     if kind == "grad_W":
         src = neuron(spec, q.l - 1, q.i + 1)
         w = _weight(spec, q.l, j + 1, q.i + 1)
-        line = Worked((_dE(w), ("dot", Sym("delta", n_j.short), Sym("value", src.short)),
-                       ("times", num(F.v(layer.delta[j])), num(shown_input(F, layer, q.i))),
-                       num(F.v(layer.grad_W[j][q.i]))))
-        return (rf"The gradient ${tex(_dE(w))}$ of weight ${tex(w)}$ (${src.label} \to {n_j.label}$).", [line])
+        return [Worked((_dE(w), ("dot", Sym("delta", n_j.short), Sym("value", src.short)),
+                        ("times", num(F.v(layer.delta[j])), num(shown_input(F, layer, q.i))),
+                        num(F.v(layer.grad_W[j][q.i]))))]
     if kind == "W_new":
         w = _weight(spec, q.l, j + 1, q.i + 1)
-        line = _update_line(spec, F, layer.W[j][q.i], layer.grad_W[j][q.i], layer.step_W[j][q.i],
-                            layer.W_new[j][q.i], w, ("mul", Sym("eta"), _dE(w)))
-        return (f"The new value ${tex(('new', w))}$ of weight ${tex(w)}$ after the update.", [line])
+        return [_update_line(spec, F, layer.W[j][q.i], layer.grad_W[j][q.i], layer.step_W[j][q.i],
+                             layer.W_new[j][q.i], w, ("mul", Sym("eta"), _dE(w)))]
     b = Sym("bias", n_j.short)
     if kind == "b_new":
-        line = _update_line(spec, F, layer.b[j], layer.grad_b[j], layer.step_b[j], layer.b_new[j],
-                            b, ("mul", Sym("eta"), Sym("delta", n_j.short)))
-        return (f"The new value ${tex(('new', b))}$ of bias ${tex(b)}$ after the update.", [line])
+        return [_update_line(spec, F, layer.b[j], layer.grad_b[j], layer.step_b[j], layer.b_new[j],
+                             b, ("mul", Sym("eta"), Sym("delta", n_j.short)))]
     if kind == "grad_b":
-        line = Worked((_dE(b), Sym("delta", n_j.short), num(F.v(layer.grad_b[j]))))
-        return (f"The gradient ${tex(_dE(b))}$ of bias ${tex(b)}$.", [line])
+        return [Worked((_dE(b), Sym("delta", n_j.short), num(F.v(layer.grad_b[j]))))]
     raise ValueError(kind)
 
 

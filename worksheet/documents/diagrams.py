@@ -320,9 +320,11 @@ _SCRIPT_PT = {10: 7, 8: 6, 7: 5, 6: 5, 5: 5}
 _OPTICAL = {10: 1.0, 8: 1.06, 7: 1.14, 6: 1.22, 5: 1.36}
 
 
+@lru_cache(maxsize=4096)
 def tex_width(math_text: str, size_pt: int) -> float:
     """Width in pt of inline math as the templates write it (symbols with _{..} and ^{..}) at a
-    font size of 10, 8 or 6 pt."""
+    font size of 10, 8 or 6 pt. Kept for the texts seen last: a weight's label recurs in many
+    variants of a network."""
     width, sizes, k = 0.0, [size_pt], 0
     while k < len(math_text):
         ch = math_text[k]

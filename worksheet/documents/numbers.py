@@ -142,6 +142,7 @@ class Formatter:
         # a walkthrough's sections): each float is formatted once. Floats only: a Decimal equal
         # to a float may hold more digits than the float's shortest repr, and so round otherwise.
         self._shown: dict[float, str] = {}
+        self._given: dict[float, str] = {}
 
     def v(self, x: float) -> str:
         """A computed value."""
@@ -153,8 +154,13 @@ class Formatter:
         return shown
 
     def g(self, x: float) -> str:
-        """A given value, as written."""
-        return fmt_given(x)
+        """A given value, as written (each float once, as v)."""
+        if x.__class__ is not float:
+            return fmt_given(x)
+        given = self._given.get(x)
+        if given is None:
+            given = self._given[x] = fmt_given(x)
+        return given
 
     def new(self, x: float, old: str, step: str) -> str:
         """An updated parameter old - step, with the digits of both."""
