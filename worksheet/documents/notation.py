@@ -61,8 +61,13 @@ def _spelled(short: str) -> tuple[str, str, str, str]:
 
 def weight_number(spec: NetworkSpec, l: int, j: int, i: int) -> int:
     """w-number of W(l)[j][i] (1-based j, i): layer by layer, row by row, as w1..w8 in the reference."""
-    offset = sum(spec.layers[m] * spec.layers[m - 1] for m in range(1, l))
-    return offset + (j - 1) * spec.layers[l - 1] + i
+    return _offsets(tuple(spec.layers))[l - 1] + (j - 1) * spec.layers[l - 1] + i
+
+
+@cache
+def _offsets(layers: tuple[int, ...]) -> tuple[int, ...]:
+    """How many weights come before each weight layer's: counted once per network."""
+    return tuple(sum(layers[m] * layers[m - 1] for m in range(1, l)) for l in range(1, len(layers)))
 
 
 def weight(spec: NetworkSpec, l: int, j: int, i: int) -> str:

@@ -3,8 +3,8 @@ it recomputes from what it shows; built once for the walkthrough and the answer 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..engine.activations import get_activation
 from ..engine.calculator import LayerTrace
@@ -138,11 +138,11 @@ class Worked:
     # What the line works out where a key may show it elsewhere too (a delta's error or dE/do):
     # a key shows each such value once.
     what: object = None
+    # Which sides are made of numbers only: what the line claims, and what it writes afresh.
+    numeric: tuple[bool, ...] = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def numeric(self) -> tuple[bool, ...]:
-        """Which sides are made of numbers only."""
-        return tuple(not has_symbol(side) for side in self.sides)
+    def __post_init__(self):
+        object.__setattr__(self, "numeric", tuple([not has_symbol(side) for side in self.sides]))
 
     @property
     def claims(self) -> list:
