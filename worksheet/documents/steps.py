@@ -25,11 +25,18 @@ class Step:
     formula: object
     operands: tuple[str, ...]
     result: str
-    # Whether the operands as printed give the result as printed; None for a choice between cases.
-    recomputes: bool | None
+    # The arithmetic the printed result claims (an operation and its printed operands); None for a
+    # choice between cases.
+    claim: tuple[str, tuple[str, ...]] | None
     # For a choice between cases: the net input as printed and whether it is positive.
     net: str | None = None
     positive: bool | None = None
+
+    @property
+    def recomputes(self) -> bool | None:
+        """Whether the operands as printed give the result as printed; None for a choice between
+        cases. Checked when asked: the keys check their own lines instead."""
+        return None if self.claim is None else recomputes(self.claim[0], list(self.claim[1]), self.result)
 
 
 def shown_input(F, layer: LayerTrace, i: int) -> str:
@@ -49,10 +56,10 @@ def derivative_step(F, layer: LayerTrace, j: int) -> Step:
         # 1 - a is not in the calculator's trace: exact mode rounds the exact 1 - a, carried mode
         # subtracts the shown (carried) a, as a hand computation would.
         one_minus = F.v(1 - layer.a[j]) if F.exact else F.v(1 - float(parse_shown(a)))
-        return Step("derivative", form, (a, one_minus), der, recomputes("mul", [a, one_minus], der))
+        return Step("derivative", form, (a, one_minus), der, ("mul", (a, one_minus)))
     if form == SQUARE:
         squared = str(parse_shown(a) * parse_shown(a))
-        return Step("derivative", form, (a,), der, recomputes("sub", ["1", squared], der))
+        return Step("derivative", form, (a,), der, ("sub", ("1", squared)))
     if isinstance(form, tuple) and form[0] == "step":
         return Step("derivative", form, (), der, None, net=F.v(layer.z[j]), positive=layer.z[j] > 0)
     return Step("derivative", form, (), der, None)
@@ -64,7 +71,7 @@ def error_path_step(F, update_order: str, layer: LayerTrace, nxt: LayerTrace, j:
     # Sequential order uses the next layer's weights already updated: computed, not given.
     wk = F.g(layer.W_next[k][j]) if update_order == "simultaneous" else F.v(layer.W_next[k][j])
     p = F.v(layer.paths[j][k])
-    return Step("error path", ("mul", "delta", "w"), (dk, wk), p, recomputes("mul", [dk, wk], p))
+    return Step("error path", ("mul", "delta", "w"), (dk, wk), p, ("mul", (dk, wk)))
 
 
 # ---------------------------------------------------------------- TeX math (Markdown and LaTeX)
