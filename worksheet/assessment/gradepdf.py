@@ -59,7 +59,8 @@ def feedback_pdfs(reviews: list[Review], title: str, maximum: Decimal) -> dict[s
     from ..publish.pdf import compile_pdf
     from ..publish.pdfsplit import split
     from .roster import Student
-    from .sheetdocs import tex_document, tex_names
+    from ..publish.names import tex_names
+    from .sheetdocs import tex_document
 
     students = [Student(r.first.id, r.first.name, 0) for r in reviews]
     names, engines = tex_names(students, "answers.csv", ("pdf",), "auto")
