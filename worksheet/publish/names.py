@@ -23,8 +23,7 @@ def tex_names(students, source: str, formats: tuple[str, ...],
     """Each name as LaTeX text and each student's TeX engine (publish.pdf.engine_for). With
     `auto`, a student's documents depend on their own name alone: pdflatex when it can be set
     with T1 fonts, else lualatex with the name as written; with `lualatex`, every document."""
-    from ..documents.texescape import tex_name, tex_name_unicode
-    from ..documents.texescape import fallback_fonts
+    from ..documents.texescape import fallback_fonts, tex_name, tex_name_unicode
     from .pdf import engine_for
 
     names, engines = {}, {}
