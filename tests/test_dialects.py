@@ -1,4 +1,5 @@
-"""The section templates through a third dialect: a format is a dialect, not a copy of the wording."""
+"""The section templates through a third dialect, the walkthrough's and the keys': a format is a dialect, not a
+copy of the wording."""
 
 from __future__ import annotations
 
@@ -84,3 +85,49 @@ def test_every_dialect_defines_the_same_names():
         module = env.get_template(f"dialects/{which}.j2").module
         names[which] = {n for n in dir(module) if not n.startswith("_")}
     assert names["md"] == names["tex"] == names["html"]
+
+
+# ---------------------------------------------------------------- the keys
+
+KEY_ENTRY = ('((* set dialect = "dialects/" ~ which ~ ".j2" *))((* set key = true *))'
+             '((* include "_key_intro.j2" *))\n((* include "_problems.j2" *))\n')
+KEY_SPREAD = [
+    (dict(seed=3, layers="2-3-2", bias=True), "full"),
+    (dict(seed=5, layers="3-3-2-2", activation="relu,tanh,softmax", loss="cross_entropy", bias=True), "hidden"),
+    (dict(seed=11, layers="2-3-2", activation="leaky_relu,sigmoid", loss="bce", leaky_slope=0.1), "full"),
+    (dict(seed=12, layers="2-2", activation="linear", loss="mse"), "loss"),
+    (dict(seed=17, layers="2-2-2", update_order="sequential", rounding="carried", precision=4), "hidden"),
+]
+
+
+def render_key(options: dict, level: str, which: str) -> str:
+    from worksheet import Sheet
+    from worksheet.api import load_sheet
+    from worksheet.assessment.sheets import build_problems, sheet_context
+
+    seed = options["seed"]
+    sheet = load_sheet(Network(**options), Sheet(level=level, problems=2), None, "Quiz")
+    ctx = sheet_context(sheet, build_problems(sheet, seed), {"seed": seed, "options_hash": "0"})
+    return _environment().from_string(KEY_ENTRY).render({**ctx, "which": which})
+
+
+@pytest.mark.parametrize("options, level", KEY_SPREAD, ids=[f"{o['seed']}-{level}" for o, level in KEY_SPREAD])
+def test_html_dialect_renders_the_keys(options, level):
+    md = render_key(options, level, "md")
+    tree = html_tree(render_key(options, level, "html"))
+
+    # The same problems, and every worked line in order, each in a math element of its own.
+    assert [h.text_content() for h in tree.iter("h2")] == [h for _, h in headings(md)]
+    worked = re.findall(r"\$\$\n(.+?)\n\$\$", md)
+    shown = [m.text_content() for m in tree.find_class("math") if m.tag == "div"]
+    assert len(worked) > 10 and shown == [rf"\[{line}\]" for line in worked]
+    # Every answer and the footnote marks of the lines that do not recompute.
+    answers = re.findall(r"\*\*Answer:\*\* (?:\(\w\) )?\$([^$]+)\$", md)
+    assert answers and answers == re.findall(r"Answer: (?:\(\w\) )?\\\(([^)]+)\\\)", tree.text_content())
+    assert md.count("[^exact]") == len(tree.findall(".//sup"))
+
+    for math in tree.find_class("math"):
+        math.drop_tree()
+    text = tree.text_content()
+    for leftover in ("$", "\\", "**", "| "):
+        assert leftover not in text, (leftover, text[max(0, text.find(leftover) - 80):text.find(leftover) + 80])

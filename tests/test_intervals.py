@@ -122,3 +122,14 @@ def test_a_written_value_rounded_one_digit_finer_is_inside():
     exact = Decimal("0.25")
     point = Iv(exact, exact)
     assert r(point) is point
+
+
+def test_a_piecewise_derivative_whose_net_input_may_have_either_sign_is_graded():
+    """A leaky-ReLU hidden neuron whose net input rounds to 0.00 at 2 decimals: its derivative may
+    be 1 or the slope; the problem is redrawn or asked, never a crash."""
+    from worksheet.api import practice
+    from worksheet.options import Network, Sheet
+
+    network = Network(seed=6, layers="2-3-2", precision=2, bias=True, activation="leaky_relu,tanh", loss="mse")
+    docs = practice(network, Sheet(level="output"), formats=("md",))
+    assert any(name.endswith(".md") for name in docs.files)

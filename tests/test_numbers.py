@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from worksheet.documents.numbers import fmt, fmt_given, operand, signed
+from worksheet.documents.numbers import e_form, fmt, fmt_given, operand, parse_shown, signed, tex_form
 
 
 @pytest.mark.parametrize(
@@ -102,3 +102,13 @@ def test_far_below_the_precision_scientific_form(x, text):
 
     assert fmt(x, 5) == text
     assert float(parse_shown(text)) == pytest.approx(x, rel=5e-3)
+
+
+@pytest.mark.parametrize("shown, e", [
+    ("0.14236", "0.14236"), ("-0.04246", "-0.04246"), ("1.23 \\times 10^{-12}", "1.23e-12"),
+    ("-4.50 \\times 10^{-11}", "-4.50e-11"),
+])
+def test_a_displayed_number_in_e_form_and_back(shown, e):
+    assert e_form(shown) == e
+    assert tex_form(e) == shown
+    assert Decimal(e) == parse_shown(shown)

@@ -312,6 +312,35 @@ def test_hidden_gradients_keep_three_significant_digits():
                 assert a.tolerance < Decimal("0.05") * abs(Decimal(a.text))
 
 
+def test_a_key_works_each_value_out_once():
+    """A delta whose error (hidden) or dE/do (output) an earlier question asks takes that answer as
+    printed, a softmax delta the dE/do_k another one showed; no line of a key repeats another."""
+    from worksheet.assessment.sheets import worked_answers
+    from worksheet.documents.numbers import Formatter
+
+    reused = 0
+    for seed in range(12):
+        for options, level in (({"layers": "2-3-2"}, "hidden"), ({"layers": "2-2-2"}, "output"),
+                               ({"layers": "3-3-2-2", "activation": "relu,tanh,softmax", "loss": "cross_entropy"},
+                                "full"),
+                               # each softmax delta needs every dE/do_k: worked out once
+                               ({"layers": "2-3-3", "activation": "sigmoid,softmax", "loss": "mse"}, "output"),
+                               ({"layers": "2-3-3", "activation": "tanh,softmax", "loss": "bce"}, "full")):
+            _, (p,) = draw(options, level, seed)
+            answers, working = worked_answers(p, Formatter(p.trace.spec.precision, True))
+            lines = [line.tex() for line in working] + [line.tex() for _, work, _ in answers for line in work]
+            assert len(lines) == len(set(lines)), (seed, level)
+            printed = {a.quantity: a.text for a in p.answers}
+            for a, (_, work, _) in zip(p.answers, answers):
+                q = a.quantity
+                earlier = Quantity("error" if q.l < p.trace.spec.depth else "dE_do", q.l, q.j)
+                if q.kind == "delta" and earlier in printed and work[-1].sides[2][0] == "times":
+                    # delta = (earlier answer) x f'(net): the earlier answer's value, as printed
+                    assert work[-1].sides[2][1].text == printed[earlier]
+                    reused += 1
+    assert reused > 10
+
+
 # ---------------------------------------------------------------- documents
 
 

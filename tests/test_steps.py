@@ -102,3 +102,37 @@ def test_error_path_steps_multiply_what_they_show(update_order):
             # Simultaneous order substitutes the weight as given; sequential the updated one.
             assert w == (F.g(layer.W_next[k][j]) if update_order == "simultaneous" else F.v(layer.W_next[k][j]))
             assert "\\" not in step.result + delta + w
+
+
+def test_a_derivative_step_as_a_key_line():
+    from worksheet.documents.expressions import Num, Sym
+    from worksheet.documents.steps import Worked, hand_formula, substituted
+
+    options = dict(seed=7, layers="3-4-2", activation="tanh,sigmoid", loss="half_sse", bias=True)
+    for _, layer, j, step in _steps(options):
+        out = Sym("value", "h1")
+        if step.formula == ("mul", "out", ("sub", 1, "out")):
+            assert hand_formula(step, out) == ("mul", out, ("sub", 1, out))
+            assert substituted(step) == ("times", Num(step.operands[0]), Num(step.operands[1]))
+        else:
+            assert hand_formula(step, out) == ("sub", 1, ("pow", out, 2))
+            assert substituted(step) == ("sub", 1, ("pow", Num(step.operands[0]), 2))
+        line = Worked((("fprime", Sym("net", "h1")), hand_formula(step, out), substituted(step), Num(step.result)))
+        assert line.numeric == (False, False, True, True)
+        assert line.claims == [(substituted(step), Num(step.result))]
+        assert line.tex().startswith(r"f'(\text{net}_{h1}) = ") and line.tex().endswith(" = " + step.result)
+
+
+def test_a_key_line_recomputes_when_every_claim_holds():
+    from worksheet.documents.expressions import Num, Sym
+    from worksheet.documents.steps import Worked
+
+    w = Sym("weight", "5")
+    def update(product, step: str, new: str) -> Worked:
+        return Worked((("new", w), ("sub", Num("0.56"), product), ("sub", Num("0.56"), Num(step)), Num(new)))
+
+    product = ("times", Num("0.5"), Num("0.00114"))
+    assert update(product, "0.00057", "0.55943").recomputes
+    assert not update(product, "0.000572", "0.559428").recomputes  # 0.5 x 0.00114 is 0.00057
+    assert not update(product, "0.00057", "0.55942").recomputes
+    assert Worked((("new", w), Num("0.55943"))).recomputes  # nothing claimed

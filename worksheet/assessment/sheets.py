@@ -14,10 +14,11 @@ from ..engine.formulas import activation_latex
 from ..engine.intervals import Unbounded, ranges
 from ..engine.losses import get_loss
 from ..documents.diagrams import sheet_tikz
-from ..documents.notation import layer_name, neuron, weight
-from ..documents.numbers import Formatter, decimals_for, fmt, fmt_given, operand
-from ..documents.steps import (Worked, derivative_step, error_path_step, shown_input, tex_formula, tex_side,
-                               tex_substituted)
+from ..documents.expressions import E_TOTAL, Num, Sym, num
+from ..documents.mathtext import tex
+from ..documents.notation import layer_name, neuron, weight, weight_number
+from ..documents.numbers import Formatter, decimals_for, fmt, fmt_given
+from ..documents.steps import Worked, derivative_step, error_path_step, hand_formula, shown_input, substituted
 from .questions import Answer, Quantity, answer, choose, choose_asked, labels, well_posed
 from ..engine.sampling import Stream, derive_seed, draw_problem
 from .sheetspec import ProblemSpec, SheetSpec
@@ -170,19 +171,18 @@ def _problem(p: Problem) -> dict[str, Any]:
     F = Formatter(spec.precision, spec.rounding == "exact")
     questions = []
     asked = {a.quantity for a in p.answers}
-    for label, a, points in zip(p.labels, p.answers, p.points):
-        prompt, work = _question(p.trace, F, a.quantity)
+    answers, working = worked_answers(p, F)
+    for label, a, points, (prompt, work, written) in zip(p.labels, p.answers, p.points, answers):
         questions.append({
             "label": label, "letter": label[len(str(p.number)):], "prompt": prompt,
             "points": _points(points), "kind": a.quantity.kind,
             # Room to answer on the printed sheet: its own worked lines and a line for each value
             # it takes from an earlier step that the sheet does not ask.
-            "space": _answer_space(len(work) + sum(q not in asked for q in _needs(spec, a.quantity))),
+            "space": _answer_space(written + sum(q not in asked for q in _needs(spec, a.quantity))),
             "answer": {"value": a.text, "low": a.low, "high": a.high, "tolerance": format(a.tolerance, "f"),
                        "exact": a.units == 0, **_lines(F, work)},
         })
-    working = _lines(F, [line for q in working_quantities(spec, [a.quantity for a in p.answers])
-                         for line in _question(p.trace, F, q)[1]])
+    working = _lines(F, working)
     return {
         "number": p.number,
         "working": working if working["work"] else None,
@@ -196,6 +196,36 @@ def _problem(p: Problem) -> dict[str, Any]:
         "full_tex": None,
         **_data(p.trace, F),
     }
+
+
+def worked_answers(p: Problem, F: Formatter) -> tuple[list[tuple[str, list[Worked], int]], list[Worked]]:
+    """The key's content: each question's prompt, its worked lines and how many lines a student
+    writes for it; and the problem's working (the values the answers use that are not asked, in the
+    order of the computation). Each value is worked out once: a delta takes the error or dE/do that
+    the working or an earlier answer shows as printed there, the working an asked one from its answer."""
+    asked = [a.quantity for a in p.answers]
+    shown = set(asked)
+    working = _once([line for q in working_quantities(p.trace.spec, asked) for line in _question(p.trace, F, q)[1]],
+                    shown)
+    shown -= set(asked)
+    written: set[Quantity] = set()  # what the answers above work out: a student has written it
+    answers = []
+    for q in asked:
+        prompt, work = _question(p.trace, F, q)
+        answers.append((prompt, _once(work, shown), sum(w.what is None or w.what not in written for w in work)))
+        shown.add(q)
+        written |= {q, *(w.what for w in work)}
+    return answers, working
+
+
+def _once(work: list[Worked], shown: set[Quantity]) -> list[Worked]:
+    """The lines whose value is not in `shown` yet, which then is."""
+    kept = []
+    for w in work:
+        if w.what is None or w.what not in shown:
+            kept.append(w)
+            shown.add(w.what)
+    return kept
 
 
 def _lines(F: Formatter, work: list[Worked]) -> dict[str, list[str]]:
@@ -311,15 +341,17 @@ def _data(trace: Trace, F: Formatter) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- questions and worked answers
 
-
-def _base(sym: str) -> str:
-    """A symbol that takes a superscript: h^{(2)}_{1} in braces, or it would have two."""
-    return f"{{{sym}}}" if "^" in sym else sym
+# A worked line is a Worked record of expressions (documents/expressions.py): symbols named as in
+# documents/notation.py, numbers as the formatter printed them; tex() writes them as the documents show.
 
 
-def _exponent(text: str) -> str:
-    """-x for e^{-x}: e^{-0.37750}, or e^{0.20000} when x is negative."""
-    return text[1:] if text.startswith("-") else "-" + text
+def _dE(x):
+    """dE_total/dx."""
+    return ("partial", E_TOTAL, x)
+
+
+def _weight(spec, l: int, j: int, i: int) -> Sym:
+    return Sym("weight", str(weight_number(spec, l, j, i)))
 
 
 def _question(trace: Trace, F: Formatter, q: Quantity) -> tuple[str, list[Worked]]:
@@ -333,12 +365,12 @@ def _question(trace: Trace, F: Formatter, q: Quantity) -> tuple[str, list[Worked
         k = q.j
         o_n = neuron(spec, L, k + 1)
         if kind == "E_k":
-            return (f"The loss term $E_{{{k + 1}}}$ of output ${o_n.label}$.", [_loss_term(spec, F, lt, k)])
+            return (f"The loss term ${tex(Sym('loss', str(k + 1)))}$ of output ${o_n.label}$.",
+                    [_loss_term(spec, F, lt, k)])
         if kind == "E":
-            return ("The total loss $E_{total}$.", _total_loss(spec, F, lt))
-        sym = rf"\frac{{\partial E_{{total}}}}{{\partial {o_n.value}}}"
-        return (f"The derivative ${sym}$ of the total loss with respect to the output ${o_n.value}$.",
-                [_dE_line(spec, F, lt, k, o_n)])
+            return (f"The total loss ${tex(E_TOTAL)}$.", _total_loss(spec, F, lt))
+        return (f"The derivative ${tex(_dE(Sym('value', o_n.short)))}$ of the total loss with respect to the "
+                f"output ${o_n.value}$.", [_dE_line(spec, F, lt, k, o_n)])
 
     layer = step.layers[q.l - 1]
     j = q.j
@@ -350,211 +382,185 @@ def _question(trace: Trace, F: Formatter, q: Quantity) -> tuple[str, list[Worked
         return (f"The {'output' if q.l == L else 'activation'} ${n_j.value}$ of neuron ${n_j.label}$.",
                 [_activation_line(spec, F, layer, j, n_j)])
     if kind == "delta":
-        sym = rf"\delta_{{{n_j.short}}}"
-        prompt = (rf"The delta ${sym} = \frac{{\partial E_{{total}}}}{{\partial {n_j.net}}}$ "
-                  rf"of {where} neuron ${n_j.label}$.")
-        return prompt, _delta_lines(spec, F, step, layer, j, n_j, sym)
+        prompt = (f"The delta ${tex(Sym('delta', n_j.short))} = {tex(_dE(Sym('net', n_j.short)))}$ "
+                  f"of {where} neuron ${n_j.label}$.")
+        return prompt, _delta_lines(spec, F, step, layer, j, n_j)
     if kind == "error":
-        sym = rf"\frac{{\partial E_{{total}}}}{{\partial {n_j.value}}}"
-        prompt = (f"The error ${sym} = \\sum_k \\delta_k w_{{kj}}$ that reaches hidden neuron ${n_j.label}$, "
-                  "summed over its paths to the next layer.")
+        prompt = (f"The error ${tex(_dE(Sym('value', n_j.short)))} = \\sum_k \\delta_k w_{{kj}}$ that reaches "
+                  f"hidden neuron ${n_j.label}$, summed over its paths to the next layer.")
         return prompt, [_error_line(spec, F, step, layer, j, n_j)]
     if kind == "grad_W":
         src = neuron(spec, q.l - 1, q.i + 1)
-        wsym = weight(spec, q.l, j + 1, q.i + 1)
-        d, x, g = F.v(layer.delta[j]), shown_input(F, layer, q.i), F.v(layer.grad_W[j][q.i])
-        product = rf"{operand(d)} \times {operand(x)}"
-        line = Worked((rf"\frac{{\partial E_{{total}}}}{{\partial {wsym}}}", rf"\delta_{{{n_j.short}}} \cdot {src.value}",
-                       product, g), ((product, g),))
-        return (rf"The gradient $\frac{{\partial E_{{total}}}}{{\partial {wsym}}}$ of weight ${wsym}$ "
-                rf"(${src.label} \to {n_j.label}$).", [line])
+        w = _weight(spec, q.l, j + 1, q.i + 1)
+        line = Worked((_dE(w), ("dot", Sym("delta", n_j.short), Sym("value", src.short)),
+                       ("times", num(F.v(layer.delta[j])), num(shown_input(F, layer, q.i))),
+                       num(F.v(layer.grad_W[j][q.i]))))
+        return (rf"The gradient ${tex(_dE(w))}$ of weight ${tex(w)}$ (${src.label} \to {n_j.label}$).", [line])
     if kind == "W_new":
-        wsym = weight(spec, q.l, j + 1, q.i + 1)
+        w = _weight(spec, q.l, j + 1, q.i + 1)
         line = _update_line(spec, F, layer.W[j][q.i], layer.grad_W[j][q.i], layer.step_W[j][q.i],
-                            layer.W_new[j][q.i], wsym, rf"\eta \frac{{\partial E_{{total}}}}{{\partial {wsym}}}")
-        return (f"The new value ${wsym}^{{new}}$ of weight ${wsym}$ after the update.", [line])
+                            layer.W_new[j][q.i], w, ("mul", Sym("eta"), _dE(w)))
+        return (f"The new value ${tex(('new', w))}$ of weight ${tex(w)}$ after the update.", [line])
+    b = Sym("bias", n_j.short)
     if kind == "b_new":
         line = _update_line(spec, F, layer.b[j], layer.grad_b[j], layer.step_b[j], layer.b_new[j],
-                            n_j.bias, rf"\eta \delta_{{{n_j.short}}}")
-        return (f"The new value ${_base(n_j.bias)}^{{new}}$ of bias ${n_j.bias}$ after the update.", [line])
+                            b, ("mul", Sym("eta"), Sym("delta", n_j.short)))
+        return (f"The new value ${tex(('new', b))}$ of bias ${tex(b)}$ after the update.", [line])
     if kind == "grad_b":
-        line = Worked((rf"\frac{{\partial E_{{total}}}}{{\partial {n_j.bias}}}", rf"\delta_{{{n_j.short}}}",
-                       F.v(layer.grad_b[j])))
-        return (rf"The gradient $\frac{{\partial E_{{total}}}}{{\partial {n_j.bias}}}$ of bias ${n_j.bias}$.", [line])
+        line = Worked((_dE(b), Sym("delta", n_j.short), num(F.v(layer.grad_b[j]))))
+        return (f"The gradient ${tex(_dE(b))}$ of bias ${tex(b)}$.", [line])
     raise ValueError(kind)
 
 
-def _update_line(spec, F: Formatter, old: float, grad: float, step: float, new: float, sym: str,
-                 rule: str) -> Worked:
+def _update_line(spec, F: Formatter, old: float, grad: float, step: float, new: float, sym: Sym,
+                 rule) -> Worked:
     """old - eta * g = old - step = new: the step at its display digits, the new value at the
     digits asked for, as every other answer."""
-    w, g, s, n = F.g(old), F.v(grad), F.v(step), F.v(new)
-    lr = fmt_given(spec.lr, 1)
-    product = rf"{lr} \times {operand(g)}"
-    difference = f"{w} - {operand(s)}"
-    return Worked((f"{_base(sym)}^{{new}}", f"{sym} - {rule}", f"{w} - {product}", difference, n),
-                  ((product, s), (difference, n)))
+    w, product = num(F.g(old)), ("times", Num(fmt_given(spec.lr, 1)), num(F.v(grad)))
+    return Worked((("new", sym), ("sub", sym, rule), ("sub", w, product), ("sub", w, num(F.v(step))), num(F.v(new))))
 
 
 def _net_line(spec, F: Formatter, layer, j: int, n_j) -> Worked:
     terms_sym, terms = [], []
     for i in range(len(layer.W[j])):
         src = neuron(spec, layer.l - 1, i + 1)
-        terms_sym.append(f"{weight(spec, layer.l, j + 1, i + 1)} {src.value}")
-        terms.append(rf"{F.go(layer.W[j][i])} \times {operand(shown_input(F, layer, i))}")
+        terms_sym.append(("mul", _weight(spec, layer.l, j + 1, i + 1), Sym("value", src.short)))
+        terms.append(("times", num(F.g(layer.W[j][i])), num(shown_input(F, layer, i))))
     if layer.b is not None:
-        terms_sym.append(n_j.bias)
-        terms.append(F.go(layer.b[j]))
-    z = F.v(layer.z[j])
-    return Worked((n_j.net, " + ".join(terms_sym), " + ".join(terms), z), ((" + ".join(terms), z),))
+        terms_sym.append(Sym("bias", n_j.short))
+        terms.append(num(F.g(layer.b[j])))
+    return Worked((Sym("net", n_j.short), ("add", *terms_sym), ("add", *terms), num(F.v(layer.z[j]))))
 
 
 def _dE_line(spec, F: Formatter, lt, k: int, o_n) -> Worked:
     """dE/do_k with the loss's formula and the numbers."""
-    sym = rf"\frac{{\partial E_{{total}}}}{{\partial {o_n.value}}}"
-    o, t, dE = F.v(lt.output[k]), F.g(lt.target[k]), F.v(lt.dE_do[k])
+    o_sym, t_sym = Sym("value", o_n.short), Sym("target", str(k + 1))
+    o, t, dE = num(F.v(lt.output[k])), num(F.g(lt.target[k])), num(F.v(lt.dE_do[k]))
     n = len(lt.target)
-    tk = f"t_{{{k + 1}}}"
     loss = get_loss(spec.loss)
+    what = Quantity("dE_do", spec.depth, k)
     if loss.halved:
-        numbers = f"{o} - {operand(t)}"
-        return Worked((sym, f"{o_n.value} - {tk}", numbers, dE), ((numbers, dE),))
+        return Worked((_dE(o_sym), ("sub", o_sym, t_sym), ("sub", o, t), dE), what)
     if loss.term_form == "squared":
-        numbers = rf"\frac{{2}}{{{n}}}({o} - {operand(t)})"
-        return Worked((sym, rf"\frac{{2}}{{{n}}}({o_n.value} - {tk})", numbers, dE), ((numbers, dE),))
+        twice = ("frac", 2, n)
+        return Worked((_dE(o_sym), ("mul", twice, ("sub", o_sym, t_sym)), ("mul", twice, ("sub", o, t)), dE), what)
     if loss.term_form == "binary_log":
-        numbers = rf"\frac{{1}}{{{n}}} \cdot \frac{{{o} - {operand(t)}}}{{{o} \times (1 - {o})}}"
-        return Worked((sym, rf"\frac{{1}}{{{n}}} \cdot \frac{{{o_n.value} - {tk}}}{{{o_n.value}(1 - {o_n.value})}}",
-                       numbers, dE), ((numbers, dE),))
-    numbers = rf"-\frac{{{t}}}{{{o}}}"
-    return Worked((sym, rf"-\frac{{{tk}}}{{{o_n.value}}}", numbers, dE), ((numbers, dE),))
+        mean = ("frac", 1, n)
+        return Worked((_dE(o_sym), ("dot", mean, ("frac", ("sub", o_sym, t_sym), ("mul", o_sym, ("sub", 1, o_sym)))),
+                       ("dot", mean, ("frac", ("sub", o, t), ("times", o, ("sub", 1, o)))), dE), what)
+    return Worked((_dE(o_sym), ("neg", ("frac", t_sym, o_sym)), ("neg", ("frac", t, o)), dE), what)
 
 
 def _error_line(spec, F: Formatter, step, layer, j: int, n_j) -> Worked:
     """dE/da_j of a hidden neuron: the sum over its paths delta_k * w_kj."""
-    sym = rf"\frac{{\partial E_{{total}}}}{{\partial {n_j.value}}}"
     nxt = step.layers[layer.l]
-    syms, nums, prods = [], [], []
-    claims = []
+    syms, products, paths = [], [], []
     for k in range(len(nxt.delta)):
         d_n = neuron(spec, layer.l + 1, k + 1)
-        syms.append(rf"\delta_{{{d_n.short}}} {weight(spec, layer.l + 1, k + 1, j + 1)}")
+        syms.append(("mul", Sym("delta", d_n.short), _weight(spec, layer.l + 1, k + 1, j + 1)))
         path = error_path_step(F, spec.update_order, layer, nxt, j, k)
-        nums.append(" \\times ".join(operand(x) for x in path.operands))
-        prods.append(operand(path.result))
-        claims.append((nums[-1], path.result))
-    error = F.v(layer.error[j])
-    sides = [sym, " + ".join(syms), " + ".join(nums)]
-    if len(prods) > 1:
-        sides.append(" + ".join(prods))
-        claims.append((" + ".join(prods), error))
-    return Worked((*sides, error), tuple(claims))
+        products.append(("times", *map(num, path.operands)))
+        paths.append(num(path.result))
+    sides = [_dE(Sym("value", n_j.short)), ("add", *syms), ("add", *products)]
+    if len(paths) > 1:
+        sides.append(("add", *paths))
+    return Worked((*sides, num(F.v(layer.error[j]))), Quantity("error", layer.l, j))
 
 
 def _loss_term(spec, F: Formatter, lt, k: int) -> Worked:
     """E_k with its formula, the substituted numbers and the result."""
     loss = get_loss(spec.loss)
     n = len(lt.target)
-    o_sym = neuron(spec, spec.depth, k + 1).value
-    o, t, term = F.v(lt.output[k]), F.g(lt.target[k]), F.v(lt.terms[k])
-    e = k + 1
+    o_sym, t_sym = Sym("value", neuron(spec, spec.depth, k + 1).short), Sym("target", str(k + 1))
+    o, t, term = num(F.v(lt.output[k])), num(F.g(lt.target[k])), num(F.v(lt.terms[k]))
+    e = Sym("loss", str(k + 1))
     if loss.term_form == "squared":
-        scale = "2" if loss.halved else n
-        numbers = rf"\frac{{1}}{{{scale}}}({t} - {o})^2"
-        return Worked((f"E_{{{e}}}", rf"\frac{{1}}{{{scale}}}(t_{{{e}}} - {o_sym})^2", numbers, term),
-                      ((numbers, term),))
+        scale = ("frac", 1, 2 if loss.halved else n)
+        return Worked((e, ("mul", scale, ("pow", ("sub", t_sym, o_sym), 2)), ("mul", scale, ("pow", ("sub", t, o), 2)),
+                       term))
     if loss.term_form == "binary_log":
-        one_minus_t = fmt_given(1 - Decimal(t))
-        numbers = rf"-\frac{{1}}{{{n}}}\left[{t} \ln {o} + {one_minus_t} \ln(1 - {o})\right]"
-        return Worked((f"E_{{{e}}}", rf"-\frac{{1}}{{{n}}}"
-                       rf"\left[t_{{{e}}} \ln {o_sym} + (1 - t_{{{e}}}) \ln(1 - {o_sym})\right]", numbers, term),
-                      ((numbers, term),))
-    numbers = rf"-{t} \times \ln {o}"
-    return Worked((f"E_{{{e}}}", rf"-t_{{{e}}} \ln {o_sym}", numbers, term), ((numbers, term),))
+        def log_likelihood(t, one_minus_t, o):  # -1/n [t ln o + (1 - t) ln(1 - o)]
+            return ("neg", ("mul", ("frac", 1, n), ("bracket", ("add", ("mul", t, ("ln", o)),
+                                                                 ("mul", one_minus_t, ("ln", ("sub", 1, o)))))))
+        return Worked((e, log_likelihood(t_sym, ("sub", 1, t_sym), o_sym),
+                       log_likelihood(t, Num(fmt_given(1 - Decimal(t.text))), o), term))
+    return Worked((e, ("neg", ("mul", t_sym, ("ln", o_sym))), ("neg", ("times", t, ("ln", o))), term))
 
 
 def _total_loss(spec, F: Formatter, lt) -> list[Worked]:
     """E_total: each output's term, then their sum (one output: its term is the total)."""
     n = len(lt.target)
-    total = F.v(lt.total)
+    total = num(F.v(lt.total))
     if n == 1:
-        only = _loss_term(spec, F, lt, 0)
-        return [Worked(("E_{total}", *only.sides[1:-1], total), ((only.claims[0][0], total),))]
-    terms = " + ".join(operand(F.v(x)) for x in lt.terms)
-    syms = " + ".join(f"E_{{{k + 1}}}" for k in range(n))
-    return [Worked(("E_{total}", syms, terms, total), ((terms, total),))]
+        return [Worked((E_TOTAL, *_loss_term(spec, F, lt, 0).sides[1:-1], total))]
+    return [Worked((E_TOTAL, ("add", *(Sym("loss", str(k + 1)) for k in range(n))),
+                    ("add", *(num(F.v(x)) for x in lt.terms)), total))]
 
 
 def _activation_line(spec, F: Formatter, layer, j: int, n_j) -> Worked:
     hand = get_activation(layer.activation).hand_value
-    z, a = F.v(layer.z[j]), F.v(layer.a[j])
-    head = n_j.value
+    z, a = num(F.v(layer.z[j])), num(F.v(layer.a[j]))
+    head, net = Sym("value", n_j.short), Sym("net", n_j.short)
     if hand == "exp_reciprocal":
         if layer.exp_terms[j] is None:
-            return Worked((head, rf"\sigma({n_j.net})", rf"\sigma({z})", a), ((rf"\sigma({z})", a),))
-        e = F.v(layer.exp_terms[j])
-        power, reciprocal = f"e^{{{_exponent(z)}}}", rf"\frac{{1}}{{1 + {e}}}"
-        return Worked((head, rf"\sigma({n_j.net})", rf"\frac{{1}}{{1 + {power}}}", reciprocal, a),
-                      ((power, e), (reciprocal, a)))
+            return Worked((head, ("sigma", net), ("sigma", z), a))
+        minus_z = Num(z.text[1:] if z.text.startswith("-") else "-" + z.text)  # e^{0.20000} when z is negative
+        return Worked((head, ("sigma", net), ("frac", 1, ("add", 1, ("exp", minus_z))),
+                       ("frac", 1, ("add", 1, num(F.v(layer.exp_terms[j])))), a))
     if hand == "key":
-        return Worked((head, rf"\tanh({n_j.net})", rf"\tanh({z})", a), ((rf"\tanh({z})", a),))
+        return Worked((head, ("tanh", net), ("tanh", z), a))
     if hand == "clamp":
-        return Worked((head, rf"\max(0, {n_j.net})", rf"\max(0, {z})", a))
+        return Worked((head, ("max", 0, net), ("max", 0, z), a))
     if hand == "slope_below_zero":
-        alpha = fmt_given(spec.leaky_slope)
-        claims = ((rf"{alpha} \times {operand(z)}", a),) if layer.z[j] <= 0 else ()
-        return Worked((head, rf"\max(\alpha {n_j.net}, {n_j.net})", rf"\max({alpha} \times {operand(z)}, {z})", a),
-                      claims)
+        return Worked((head, ("max", ("mul", Sym("alpha"), net), net),
+                       ("max", ("times", Num(fmt_given(spec.leaky_slope)), z), z), a))
     if hand == "identity":
-        return Worked((head, n_j.net, a))
-    exps = [F.v(e) for e in layer.exp_terms]
-    denominator = " + ".join(exps)
-    shift = "" if not layer.exp_shift else f" - {F.v(layer.exp_shift)}"
-    share = rf"\frac{{{exps[j]}}}{{{denominator}}}"
-    return Worked((head, rf"\frac{{e^{{{n_j.net}{shift}}}}}{{\sum_m e^{{\text{{net}}_m{shift}}}}}", share, a),
-                  ((share, a),))
+        return Worked((head, net, a))
+    def shifted(x):  # net - max(net) where e^net could overflow
+        return ("sub", x, num(F.v(layer.exp_shift))) if layer.exp_shift else x
+
+    exps = [num(F.v(e)) for e in layer.exp_terms]
+    return Worked((head, ("frac", ("exp", shifted(net)), ("sum", "m", ("exp", shifted(Sym("net", "m"))))),
+                   ("frac", exps[j], ("add", *exps)), a))
 
 
 def _derivative_line(F: Formatter, layer, j: int, n_j) -> Worked:
     step = derivative_step(F, layer, j)
-    sym = rf"f'({n_j.net})"
+    net = Sym("net", n_j.short)
     if step.net is not None:
-        return Worked((sym, rf"{step.result} \quad \text{{because }} {n_j.net} = {step.net} {tex_side(step)}",))
+        case = ("gt" if step.positive else "le", ("eq", net, num(step.net)), 0)
+        return Worked((("fprime", net), ("because", num(step.result), case)))
     if step.operands:
-        return Worked((sym, tex_formula(step, n_j.value, power="brace"), tex_substituted(step), step.result),
-                      ((tex_substituted(step), step.result),))
-    return Worked((sym, "1"))
+        formula = hand_formula(step, Sym("value", n_j.short))
+        return Worked((("fprime", net), formula, substituted(step), num(step.result)))
+    return Worked((("fprime", net), 1))
 
 
-def _delta_lines(spec, F: Formatter, step, layer, j: int, n_j, sym: str) -> list[Worked]:
+def _delta_lines(spec, F: Formatter, step, layer, j: int, n_j) -> list[Worked]:
     L = spec.depth
-    d = F.v(layer.delta[j])
+    d = num(F.v(layer.delta[j]))
+    sym, net, out = Sym("delta", n_j.short), Sym("net", n_j.short), Sym("value", n_j.short)
     if layer.l < L:
-        err, der = F.v(layer.error[j]), F.v(layer.derivative[j])
-        product = rf"{operand(err)} \times {der}"
         return [
             _error_line(spec, F, step, layer, j, n_j),
             _derivative_line(F, layer, j, n_j),
-            Worked((sym, rf"\frac{{\partial E_{{total}}}}{{\partial {n_j.value}}} \cdot f'({n_j.net})", product, d),
-                   ((product, d),)),
+            Worked((sym, ("dot", _dE(out), ("fprime", net)),
+                    ("times", num(F.v(layer.error[j])), num(F.v(layer.derivative[j]))), d)),
         ]
     lt = step.loss
-    o, t = F.v(lt.output[j]), F.g(lt.target[j])
+    o, t, t_sym = num(F.v(lt.output[j])), num(F.g(lt.target[j])), Sym("target", str(j + 1))
     n = len(lt.target)
     loss = get_loss(spec.loss)
     if layer.activation in loss.combined_delta and loss.term_form == "log":
-        numbers = f"{o} - {operand(t)}"
-        return [Worked((sym, f"{n_j.value} - t_{{{j + 1}}}", numbers, d), ((numbers, d),))]
+        return [Worked((sym, ("sub", out, t_sym), ("sub", o, t), d))]
     if layer.activation in loss.combined_delta:
-        numbers = rf"\frac{{1}}{{{n}}}({o} - {operand(t)})"
-        return [Worked((sym, rf"\frac{{1}}{{{n}}}({n_j.value} - t_{{{j + 1}}})", numbers, d), ((numbers, d),))]
-    dE_sym = rf"\frac{{\partial E_{{total}}}}{{\partial {n_j.value}}}"
-    dE = F.v(lt.dE_do[j])
+        mean = ("frac", 1, n)
+        return [Worked((sym, ("mul", mean, ("sub", out, t_sym)), ("mul", mean, ("sub", o, t)), d))]
     if not get_activation(layer.activation).elementwise:
-        terms = " + ".join(F.o(x) for x in layer.delta_terms[j])
+        o_k = Sym("value", "k")
         return [*(_dE_line(spec, F, lt, k, neuron(spec, L, k + 1)) for k in range(n)),
-                Worked((sym, rf"\sum_k \frac{{\partial E_{{total}}}}{{\partial o_k}} "
-                        rf"\frac{{\partial o_k}}{{\partial {n_j.net}}}", terms, d), ((terms, d),))]
-    product = rf"{operand(dE)} \times {F.v(layer.derivative[j])}"
+                Worked((sym, ("sum", "k", ("mul", _dE(o_k), ("partial", o_k, net))),
+                        ("add", *(num(F.v(x)) for x in layer.delta_terms[j])), d))]
     return [_dE_line(spec, F, lt, j, n_j), _derivative_line(F, layer, j, n_j),
-            Worked((sym, rf"{dE_sym} \cdot f'({n_j.net})", product, d), ((product, d),))]
+            Worked((sym, ("dot", _dE(out), ("fprime", net)),
+                    ("times", num(F.v(lt.dE_do[j])), num(F.v(layer.derivative[j]))), d))]

@@ -22,6 +22,10 @@ _REWRITE = [
 ]
 
 
+# What, written right after a value, multiplies it.
+_JUXTAPOSED = frozenset({"(", "{", "\\frac", "\\ln", "\\log", "\\sigma", "\\tanh", "\\exp"})
+
+
 class NotArithmetic(ValueError):
     """The text is not a numeric expression this module evaluates."""
 
@@ -94,7 +98,7 @@ class _Eval:
             if tok in ("*", "/"):
                 self.take()
                 rhs = self.unary()
-            elif tok in ("(", "{", "\\frac"):  # (0.05)(0.15), \frac{1}{2}(0.35563)
+            elif tok in _JUXTAPOSED:  # (0.05)(0.15), \frac{1}{2}(0.35563), 0.01 \ln 0.33444
                 rhs = self.unary()
                 tok = "*"
             else:

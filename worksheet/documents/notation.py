@@ -1,8 +1,10 @@
-"""How each symbol is spelled: neurons I/H/O, weights w1..wn in the reference's order, W^{(l)}."""
+"""How each symbol is spelled: neurons I/H/O, weights w1..wn in the reference's order, W^{(l)}, and the
+symbols of worked lines in LaTeX and in plain text."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from ..engine.spec import NetworkSpec
 
@@ -28,21 +30,28 @@ class Neuron:
 def neuron(spec: NetworkSpec, l: int, j: int) -> Neuron:
     L = spec.depth
     if l == 0:
-        return Neuron(l, j, "input", f"I{j}", f"I_{{{j}}}", f"I_{{{j}}}", "", "", f"i{j}")
-    if l == L:
-        return Neuron(
-            l, j, "output", f"O{j}", f"O_{{{j}}}", f"o_{{{j}}}",
-            rf"\text{{net}}_{{o{j}}}", f"b_{{o{j}}}", f"o{j}",
-        )
-    if L == 2:
-        return Neuron(
-            l, j, "hidden", f"H{j}", f"H_{{{j}}}", f"h_{{{j}}}",
-            rf"\text{{net}}_{{h{j}}}", f"b_{{h{j}}}", f"h{j}",
-        )
-    return Neuron(
-        l, j, "hidden", f"H{l}.{j}", f"H^{{({l})}}_{{{j}}}", f"h^{{({l})}}_{{{j}}}",
-        rf"\text{{net}}_{{h^{{({l})}}_{{{j}}}}}", f"b^{{({l})}}_{{{j}}}", f"h{l}.{j}",
-    )
+        kind, plain, short = "input", f"I{j}", f"i{j}"
+    elif l == L:
+        kind, plain, short = "output", f"O{j}", f"o{j}"
+    elif L == 2:
+        kind, plain, short = "hidden", f"H{j}", f"h{j}"
+    else:
+        kind, plain, short = "hidden", f"H{l}.{j}", f"h{l}.{j}"
+    return Neuron(l, j, kind, plain, *_spelled(short), short)
+
+
+@cache
+def _spelled(short: str) -> tuple[str, str, str, str]:
+    """A neuron's label, activation, net input and bias in LaTeX, from its short name: i1, h1,
+    h2.1 (hidden layer 2 of several), o1. An input has no net input or bias."""
+    letter, number = short[0], short[1:]
+    if letter == "i":
+        return f"I_{{{number}}}", f"I_{{{number}}}", "", ""
+    if "." in number:
+        l, _, j = number.partition(".")
+        value = f"h^{{({l})}}_{{{j}}}"
+        return f"H^{{({l})}}_{{{j}}}", value, rf"\text{{net}}_{{{value}}}", f"b^{{({l})}}_{{{j}}}"
+    return f"{letter.upper()}_{{{number}}}", f"{letter}_{{{number}}}", rf"\text{{net}}_{{{short}}}", f"b_{{{short}}}"
 
 
 def weight_number(spec: NetworkSpec, l: int, j: int, i: int) -> int:
@@ -76,3 +85,36 @@ def layer_name(spec: NetworkSpec, l: int) -> str:
 
 def matrix_symbol(l: int) -> str:
     return rf"\mathbf{{W}}^{{({l})}}"
+
+
+# ---------------------------------------------------------------- the symbols of a worked line
+
+# What a symbol of a worked line (documents/expressions.py) names: `of` is a neuron's short name
+# (h1, h2.1, o2, i1), a running index over the outputs (k, m), a weight's number, an output's
+# number, or "total" (the loss E_total).
+
+
+@cache
+def tex_symbol(kind: str, of: str) -> str:
+    """A worked line's symbol in LaTeX: ("net", "h1") is \\text{net}_{h1}."""
+    if kind in ("value", "net") and len(of) == 1:  # a running index: o_k, \text{net}_m
+        return f"o_{of}" if kind == "value" else rf"\text{{net}}_{of}"
+    if kind in ("value", "net", "bias"):
+        return _spelled(of)[("value", "net", "bias").index(kind) + 1]
+    return _TEX[kind].format(of)
+
+
+@cache
+def plain_symbol(kind: str, of: str) -> str:
+    """A worked line's symbol in plain text: net_h1, b_h1, δ_h1, w5, t_1, E_total, h1, I1, o_k."""
+    if kind != "value":
+        return _PLAIN[kind].format(of)
+    if len(of) == 1:  # a running index
+        return f"o_{of}"
+    return "I" + of[1:] if of[0] == "i" else of  # an input is named as its neuron, I1
+
+
+_TEX = {"delta": r"\delta_{{{}}}", "weight": "w_{{{}}}", "target": "t_{{{}}}", "loss": "E_{{{}}}",
+        "eta": r"\eta", "alpha": r"\alpha"}
+_PLAIN = {"net": "net_{}", "bias": "b_{}", "delta": "δ_{}", "weight": "w{}", "target": "t_{}", "loss": "E_{}",
+          "eta": "η", "alpha": "α"}

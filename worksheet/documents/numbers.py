@@ -34,6 +34,21 @@ def fmt(x: float | Decimal, precision: int) -> str:
 
 
 _ZERO_DIGITS = frozenset("0.")
+_TIMES_TEN = " \\times 10^{"
+
+
+def e_form(shown: str) -> str:
+    """A displayed number without notation: 1.23 \\times 10^{-12} as 1.23e-12, others as they are."""
+    if "\\" not in shown:
+        return shown
+    mantissa, _, exponent = shown.partition(_TIMES_TEN)
+    return f"{mantissa}e{exponent[:-1]}"
+
+
+def tex_form(text: str) -> str:
+    """A number in e-form as fmt displays it: 1.23e-12 as 1.23 \\times 10^{-12}."""
+    mantissa, _, exponent = text.partition("e")
+    return f"{mantissa}{_TIMES_TEN}{exponent}}}" if exponent else text
 
 
 def fmt_given(x: float | Decimal, min_decimals: int = 2) -> str:

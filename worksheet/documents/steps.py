@@ -4,9 +4,12 @@ it recomputes from what it shows; built once for the walkthrough and the answer 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from ..engine.activations import get_activation
 from ..engine.calculator import LayerTrace
+from .expressions import Sym, all_hold, claims, has_symbol, num
+from .mathtext import plain, tex
 from .numbers import operand, parse_shown, recomputes
 
 # A formula is an expression tree over named quantities and small integers, with no notation in it:
@@ -105,35 +108,59 @@ def tex_side(step: Step) -> str:
 # ---------------------------------------------------------------- worked lines of a key
 
 
+def hand_formula(step: Step, out: Sym):
+    """The step's formula as an expression (documents/expressions.py), `out` for the neuron's output."""
+    def put(f):
+        if f == "out":
+            return out
+        return (f[0], *map(put, f[1:])) if isinstance(f, tuple) else f
+
+    return put(step.formula)
+
+
+def substituted(step: Step):
+    """The formula with the printed operands, as an expression: a × (1 - a) with 1 - a worked out."""
+    if step.formula == PRODUCT:
+        return ("times", num(step.operands[0]), num(step.operands[1]))
+    if step.formula == SQUARE:
+        return ("sub", 1, ("pow", num(step.operands[0]), 2))
+    return step.formula
+
+
 @dataclass(frozen=True)
 class Worked:
-    """One worked line of an answer key: its sides, left to right (the symbol, its formula, the
-    formula with the printed numbers, ..., the result), and the arithmetic it claims, as pairs of
-    an expression of printed numbers and the printed number it gives. The line recomputes when
-    every claim does: the expression, evaluated exactly, rounds to the printed result at its digits."""
+    """One worked line of an answer key: its sides, left to right, as expressions (the symbol, its
+    formula, the formula with the printed numbers, ..., the printed result). The line recomputes
+    when every claim its numbers make holds: each part that becomes a printed number, evaluated
+    exactly, rounds to that number at its digits."""
 
-    sides: tuple[str, ...]
-    claims: tuple[tuple[str, str], ...] = ()
+    sides: tuple
+    # What the line works out where a key may show it elsewhere too (a delta's error or dE/do):
+    # a key shows each such value once.
+    what: object = None
+
+    @cached_property
+    def numeric(self) -> tuple[bool, ...]:
+        """Which sides are made of numbers only."""
+        return tuple(not has_symbol(side) for side in self.sides)
+
+    @property
+    def claims(self) -> list:
+        return claims([side for side, numeric in zip(self.sides, self.numeric) if numeric])
 
     @property
     def recomputes(self) -> bool:
-        return all(claim_holds(expression, result) for expression, result in self.claims)
+        return all_hold(self.claims)
 
     def tex(self) -> str:
         """The line in TeX math, as the Markdown and LaTeX dialects and the HTML pages show it."""
-        return " = ".join(self.sides)
+        # The sides with symbols are the same in every variant of a sheet: written once.
+        return " = ".join([tex(side) if numeric else _symbolic_tex(side)
+                           for side, numeric in zip(self.sides, self.numeric)])
+
+    def plain(self) -> str:
+        """The line in plain Unicode text."""
+        return " = ".join([plain(side) for side in self.sides])
 
 
-def claim_holds(expression: str, result: str) -> bool:
-    """Whether the expression of printed numbers gives the printed result at the result's digits
-    (3 significant digits for a result in scientific form)."""
-    from ..check.arith import NotArithmetic, evaluate
-    from .numbers import places_of, round_decimal_places
-
-    try:
-        value = evaluate(expression).lo
-    except NotArithmetic:  # beyond the range of a worked solution (sigma(-2e12)): saturated, shown as is
-        return True
-    shown = parse_shown(result)
-    places = -shown.adjusted() + 2 if "10^" in result else places_of(result)
-    return round_decimal_places(value, places) == shown
+_symbolic_tex = lru_cache(maxsize=4096)(tex)

@@ -232,9 +232,10 @@ class Intervals:
     def vector(self, xs) -> tuple:
         return tuple(xs)
 
-    def _finer(self, x: Decimal) -> Decimal:
-        """Half a unit of the digit after the last one x is displayed with."""
-        if not x or x.adjusted() >= self.lowest or not self.half_finer:
+    def _finer(self, x: Decimal | int) -> Decimal:
+        """Half a unit of the digit after the last one x is displayed with. A piecewise
+        derivative's bounds are the integers 0 and 1 when the net input may have either sign."""
+        if not x or not self.half_finer or type(x) is int or x.adjusted() >= self.lowest:
             return self.half_finer
         return Decimal(1).scaleb(-decimals_for(x, self.precision) - 1) / 2
 
