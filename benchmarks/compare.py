@@ -48,7 +48,9 @@ def run(root: Path, args: list[str], out: Path, profile: bool,
         must: bool = False) -> tuple[float, dict[str, float]] | None:
     """Wall time of one whole process with `root`'s worksheet, and its stage seconds; None when
     it fails (an error that stops the comparison when it `must` run)."""
-    env = {k: v for k, v in os.environ.items() if k != "WORKSHEET_PROFILE"}
+    # Python's byte-code is written (by the warm-up) and read, as an installed worksheet's is, even
+    # where the environment says not to write it: compiling the sources is no part of a command.
+    env = {k: v for k, v in os.environ.items() if k not in ("WORKSHEET_PROFILE", "PYTHONDONTWRITEBYTECODE")}
     env["PYTHONPATH"] = os.pathsep.join([str(root), *filter(None, [os.environ.get("PYTHONPATH")])])
     if profile:
         env["WORKSHEET_PROFILE"] = "1"

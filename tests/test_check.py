@@ -154,11 +154,16 @@ def _printed_reference():
 
 
 def test_corrections_table_comes_from_the_checker():
-    from worksheet.documents.context import walkthrough_context
+    from worksheet import api
 
     trace = reference_trace()
-    rows = walkthrough_context(trace, reference=True)["corrections"]
-    assert rows == corrections(_printed_reference(), trace)
+    md = api.reference(formats=("md",)).files["reference.md"].decode("utf-8")
+    table = md.split("## Corrections to the Original Walkthrough")[1].split("\n## ")[0]
+    cells = [[c.strip() for c in line.strip("|").split(" | ")] for line in table.splitlines()
+             if line.startswith("| ") and not line.startswith("| Quantity")]
+    shown = [{"label": label, "printed": printed.strip("$"), "exact": exact.strip("$")} for label, printed, exact in cells]
+    rows = corrections(_printed_reference(), trace)
+    assert shown == rows
     # Every row is a value the original printed that the correct computation does not give.
     assert len(rows) == 31 and all(r["printed"] != r["exact"] for r in rows)
 

@@ -11,7 +11,8 @@ import pytest
 from worksheet.api import load_spec, solve
 from worksheet.options import Network
 from worksheet.documents.context import walkthrough_context
-from worksheet.documents.render import _environment, headings
+from worksheet.documents.mathml import mathml
+from worksheet.documents.render import _blank_line_before_rules, _environment, headings
 
 # The walkthrough's sections whose wording lives once, in templates/<section>.j2.
 SECTIONS = ("_formulas", "_forward", "_loss", "_output_layer", "_hidden_layers", "_matrix", "_steps", "_summary",
@@ -48,8 +49,9 @@ def render(options: dict, which: str) -> str:
 
 
 def html_tree(html: str):
-    # The section prose writes inline math as $...$; HTML carries it in a math element.
-    html = re.sub(r"\$([^$]+)\$", lambda m: '<span class="math">\\(' + m.group(1) + "\\)</span>", html)
+    # The walkthrough's section prose writes inline math as $...$, as Markdown and LaTeX read it;
+    # the dialect's own math is MathML already.
+    html = re.sub(r"\$([^$]+)\$", lambda m: mathml(m.group(1)), html)
     return lxml.html.fragment_fromstring(html, create_parent="body")
 
 
@@ -67,11 +69,12 @@ def test_html_dialect_renders_every_section(options):
     def boxed(text: str) -> list[str]:
         return re.findall(r"\\boxed\{([^{}]*)\}", text)
 
-    html_math = " ".join(m.text_content() for m in tree.find_class("math"))
-    assert boxed(md) and boxed(html_math) == boxed(md)
+    html_boxed = [box.text_content().replace("\u2212", "-") for box in tree.iter("menclose")
+                  if box.get("notation") == "box"]
+    assert boxed(md) and html_boxed == boxed(md)
 
     # Outside math elements, no TeX or Markdown is left: no $, no backslash, no ** or |.
-    for math in tree.find_class("math"):
+    for math in list(tree.iter("math")):
         math.drop_tree()
     text = tree.text_content()
     for leftover in ("$", "\\", "**", "| "):
@@ -85,6 +88,16 @@ def test_every_dialect_defines_the_same_names():
         module = env.get_template(f"dialects/{which}.j2").module
         names[which] = {n for n in dir(module) if not n.startswith("_")}
     assert names["md"] == names["tex"] == names["html"]
+
+
+@pytest.mark.parametrize("text", [
+    "text\n---", "text\n===\nmore", "text\n---\n---\n---\n===", "\n---", "text\n\n---", "---\n---",
+    "text\n----", "text\n--- ", "a\n---\nb\n===\n", "",
+])
+def test_a_rule_right_under_text_gets_a_blank_line(text):
+    # The pattern the Markdown renderer applied before: a line of text, then a rule under it.
+    expected = re.sub(r"(?m)^([^\n]+)\n(---|===)$", r"\1\n\n\2", text)
+    assert _blank_line_before_rules(text) == expected
 
 
 # ---------------------------------------------------------------- the keys
@@ -103,12 +116,14 @@ KEY_SPREAD = [
 def render_key(options: dict, level: str, which: str) -> str:
     from worksheet import Sheet
     from worksheet.api import load_sheet
+    from worksheet.assessment.sheetdocs import problem_data
     from worksheet.assessment.sheets import build_problems, sheet_context
 
     seed = options["seed"]
     sheet = load_sheet(Network(**options), Sheet(level=level, problems=2), None, "Quiz")
     ctx = sheet_context(sheet, build_problems(sheet, seed), {"seed": seed, "options_hash": "0"})
-    return _environment().from_string(KEY_ENTRY).render({**ctx, "which": which})
+    data = problem_data(ctx, f"dialects/{which}.j2")
+    return _environment().from_string(KEY_ENTRY).render({**ctx, "which": which, "problem_data": data})
 
 
 @pytest.mark.parametrize("options, level", KEY_SPREAD, ids=[f"{o['seed']}-{level}" for o, level in KEY_SPREAD])
@@ -116,17 +131,21 @@ def test_html_dialect_renders_the_keys(options, level):
     md = render_key(options, level, "md")
     tree = html_tree(render_key(options, level, "html"))
 
-    # The same problems, and every worked line in order, each in a math element of its own.
+    # The same problems, and every worked line in order, each a MathML display of its own.
+    def text(math: str) -> str:
+        return lxml.html.fragment_fromstring(math).text_content()
+
     assert [h.text_content() for h in tree.iter("h2")] == [h for _, h in headings(md)]
     worked = re.findall(r"\$\$\n(.+?)\n\$\$", md)
-    shown = [m.text_content() for m in tree.find_class("math") if m.tag == "div"]
-    assert len(worked) > 10 and shown == [rf"\[{line}\]" for line in worked]
+    shown = [m.text_content() for m in tree.iter("math") if m.get("display") == "block"]
+    assert len(worked) > 10 and shown == [text(mathml(line, display=True)) for line in worked]
     # Every answer and the footnote marks of the lines that do not recompute.
     answers = re.findall(r"\*\*Answer:\*\* (?:\(\w\) )?\$([^$]+)\$", md)
-    assert answers and answers == re.findall(r"Answer: (?:\(\w\) )?\\\(([^)]+)\\\)", tree.text_content())
+    assert answers and [text(mathml(a)) for a in answers] == re.findall(r"Answer: (?:\(\w\) )?([^;]+);",
+                                                                        tree.text_content())
     assert md.count("[^exact]") == len(tree.findall(".//sup"))
 
-    for math in tree.find_class("math"):
+    for math in list(tree.iter("math")):
         math.drop_tree()
     text = tree.text_content()
     for leftover in ("$", "\\", "**", "| "):

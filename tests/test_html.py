@@ -22,11 +22,12 @@ from lxml import html as lxml_html
 
 import worksheet
 from worksheet import api
+from worksheet.assessment.diagnosis import suspects
 from worksheet.assessment.questions import shown
 from worksheet.assessment.sheets import build_problems
 from worksheet.engine.calculator import calculate
 from worksheet.errors import RenderError
-from worksheet.publish.html.mathml import mathml, text_with_math
+from worksheet.documents.mathml import mathml, text_with_math
 from worksheet.publish.html.practice import known_mistakes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +67,9 @@ def test_formulas_become_mathml_without_latex_left(latex):
     (r"0.5 \times (-0.2)", '<mo stretchy="false" form="prefix">(</mo><mo form="prefix">−</mo><mn>0.2</mn>'),
     (r"0.01 \ln 0.75", '<mn>0.01</mn><mspace width="0.1667em"/><mi>ln</mi><mspace width="0.1667em"/><mn>0.75</mn>'),
     (r"\ln(1 - o)", '<mi>ln</mi><mo stretchy="false" form="prefix">(</mo>'),
+    (r"-t_k \ln o_k", '</msub><mspace width="0.1667em"/><mi>ln</mi><mspace width="0.1667em"/><msub>'),
+    (r"(1 - t) \ln(1 - o)", '<mo stretchy="false" form="postfix">)</mo><mspace width="0.1667em"/><mi>ln</mi><mo'),
+    (r"= \max(0, x)", '<mo>=</mo><mi>max</mi><mo stretchy="false" form="prefix">(</mo>'),
     (r"\tanh^{2}(x)", "<msup><mi>tanh</mi><mn>2</mn></msup>"),  # a script keeps its two parts
     (r"\tanh{\left(x \right)}",
      '<mo stretchy="false" form="prefix">(</mo><mi>x</mi><mo stretchy="false" form="postfix">)'),
@@ -118,6 +122,47 @@ def test_the_page_carries_the_keys_values_and_tolerances(tmp_path, name, level):
     assert "merror" not in text and not re.search(r"<math[^>]*>[^<]*\\", text)
 
 
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("network", [
+    worksheet.Network(seed=11, layers="3-4-2", activation="tanh", bias=True),
+    worksheet.Network(seed=12, layers="2-3-2", activation="leaky_relu,sigmoid", loss="bce", leaky_slope=0.1,
+                      bias=True, bias_policy="frozen", steps=2, update_order="sequential", rounding="carried",
+                      precision=4),
+], ids=["tanh", "every-rule"])
+def test_the_page_words_the_problem_data_as_the_sheet_does(tmp_path, network):
+    """The page's problem data comes from the sheet's own template: the same sentences, the same
+    tables with the same heads, every formula of the sheet as one MathML element."""
+    docs = worksheet.practice(network, worksheet.Sheet(problems=2, level="full"), formats=("md", "html"))
+    md = docs.files["practice.md"].decode("utf-8")
+    tree = lxml_html.fromstring(docs.files["practice.html"].decode("utf-8"))
+    for n, part in enumerate(md.split("\n## Problem ")[1:], start=1):
+        data = part.split("\n", 1)[1].split(f"\n**{n}a**")[0].strip()
+        section = tree.get_element_by_id(f"problem-{n}")
+        shown = section.xpath("./p | ./div[@class='tables']/table | ./div[@class='scroll']/table | ./p[@class='table-title']")
+        assert len(section.xpath(".//math")) - len(section.xpath(".//form//math")) == len(re.findall(r"\$[^$]+\$", data))
+        for element in section.xpath(".//math"):
+            element.drop_tree()
+        paragraphs = [_words(e.text_content()) for e in shown if e.tag == "p" and "table-title" not in e.classes]
+        sentences = [_words(re.sub(r"\$[^$]+\$", "", b).replace("**", "")) for b in data.split("\n\n")
+                     if b.startswith(("**Network:**", "**Rounding:**", "Give each answer"))]
+        assert paragraphs == [sentences[0], " ".join(sentences[1:])]
+        heads = [[_words(th.text_content()) for th in t.xpath("./thead//th")] for t in shown if t.tag == "table"]
+        md_heads = [[_words(re.sub(r"\$[^$]+\$", "", c)) for c in line.strip("|").split("|")]
+                    for line in re.findall(r"^\|.*\|$", data, re.M) if line.startswith(("| Input", "| Output", "| Into"))]
+        assert heads == md_heads
+        titles = [_words(e.text_content()) for e in shown if "table-title" in e.classes]
+        assert titles == re.findall(r"^(Weights from .*):$", data, re.M)
+        # Every table named, every head cell and row head scoped.
+        for table in section.xpath(".//table"):
+            assert table.xpath("./caption") or table.get("aria-label")
+            assert all(th.get("scope") == "col" for th in table.xpath("./thead//th"))
+            assert all(row.xpath("./*[1]")[0].tag == "th" and row.xpath("./*[1]/@scope") == ["row"]
+                       for row in table.xpath("./tbody/tr"))
+
+
 def _sheet_args(name, level):
     from htmlpages import options
 
@@ -164,7 +209,7 @@ def test_known_mistakes_are_the_misconception_passes_that_the_grader_diagnoses()
     sheet = api.load_sheet(*_sheet_args("tanh-3-4-2", "hidden"))
     found = set()
     for problem in build_problems(sheet, 11):
-        for a, mistakes in zip(problem.answers, known_mistakes(problem)):
+        for a, mistakes in zip(problem.answers, known_mistakes(suspects(problem))):
             right = Decimal(a.text)
             for m in mistakes:
                 # The value is some named misconception's own pass, shown at the answer's digits ...
@@ -185,7 +230,7 @@ def test_a_network_without_hidden_layers_has_no_hidden_layer_mistakes():
     sheet = api.load_sheet(worksheet.Network(seed=3, layers="2-2", activation="sigmoid"), worksheet.Sheet(level="full"),
                            None, "P")
     (problem,) = build_problems(sheet, 3)
-    messages = " ".join(m["message"] for found in known_mistakes(problem) for m in found)
+    messages = " ".join(m["message"] for found in known_mistakes(suspects(problem)) for m in found)
     assert messages  # the output layer's mistakes are there
     assert "hidden delta" not in messages and "hidden sum" not in messages and "output weights were" not in messages
 

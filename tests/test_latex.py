@@ -107,6 +107,8 @@ def overfull(log: str) -> list[str]:
 
 @pytest.mark.parametrize("text, expected", [
     ("plain words", "plain words"),
+    ("Leaky ReLU (slope 0.1), linear: x = y", "Leaky ReLU (slope 0.1), linear: x = y"),
+    ("''quoted'' ,, !`", "'{}'quoted'{}' ,{}, !{}`"),
     ("a & b", r"a \& b"),
     ("50%", r"50\%"),
     ("$x_1$", r"\$x\_1\$"),

@@ -89,6 +89,18 @@ def solve(spec: NetworkSpec, given):
     return draw_problem(spec, given)[1]
 
 
+def _with_corrections(trace, extra: dict) -> dict:
+    """The reference walkthrough (`extra["reference"]`) ends with its corrections table: what
+    `worksheet check` finds wrong in the values the original printed (a slip, or a value a hand
+    computation reaches only by rounding earlier steps), so the table and the checker cannot disagree."""
+    if not extra.get("reference"):
+        return extra
+    from .check.corrections import corrections
+    from .documents.reference_original import REFERENCE_PRINTED
+
+    return {**extra, "corrections": corrections(REFERENCE_PRINTED, trace)}
+
+
 def render_documents(trace, formats: tuple[str, ...], stem: str, extra: dict | None = None) -> dict[str, str | bytes]:
     """File name -> content for every requested format, all rendered in memory."""
     files: dict[str, str | bytes] = {}
@@ -107,7 +119,7 @@ def render_documents(trace, formats: tuple[str, ...], stem: str, extra: dict | N
             from .engine.calculator import calculate
 
             contrast = calculate(replace(trace.spec, update_order="simultaneous"), trace.values)
-        ctx = walkthrough_context(trace, contrast=contrast, **(extra or {}))
+        ctx = walkthrough_context(trace, contrast=contrast, **_with_corrections(trace, extra or {}))
         # The web page is the walkthrough's Markdown rendered as HTML.
         markdown = render_markdown("walkthrough.md.j2", ctx) if {"md", "html"} & set(formats) else None
         if "md" in formats:
@@ -260,9 +272,11 @@ def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str 
     names = {"sheet": "practice", "key": "key"}
     files, r, solutions = _sheet_files(ctx, drawn, formats, names, ("sheet-practice", "key-practice"))
     if "html" in formats:
+        from .assessment.diagnosis import suspects
         from .publish.html.practice import practice_page
 
-        files["practice.html"] = practice_page(ctx, drawn)
+        # The known mistakes the page names: the grader's diagnosis of each answer.
+        files["practice.html"] = practice_page(ctx, drawn, [suspects(p) for p in drawn])
     if "pdf" in formats:
         from .assessment.sheetdocs import tex_document
         from .publish.pdf import compile_pdf
@@ -309,6 +323,7 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     from .assessment.manifest import MANIFEST, load_manifest, manifest_json
     from .assessment.roster import numbered, read_roster
     from .publish.batch import check_jobs, ordered_map
+    from .publish.output import check_locked
     from .publish.progress import Progress
     from .stages import stage
 
@@ -357,7 +372,7 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     options_hash = exam_sheet.options_hash()
     out = Path("output") / slug(exam_sheet.title) if out is None else Path(out)
     guard = (exam_seed, options_hash, tuple(s.id for s in students), force)
-    keep = check_folder(out, *guard, lock_it=False)
+    keep = check_locked(out, lambda folder: check_folder(folder, *guard), hold=False)
 
     # Per student: the variant drawn once, its sheet and key rendered in memory (on every core).
     job = partial(_variant, exam_sheet, exam_seed, options_hash, formats, names_tex, engines,
@@ -533,11 +548,19 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
 
         files.update(report_files(grades, reviews, title))
     if pdf:
-        from .assessment.gradepdf import feedback_pdfs, report_pdf
+        from .assessment.gradepdf import feedback_documents, report_document
+        from .publish.pdf import compile_pdf
+        from .publish.pdfsplit import split
 
-        files.update(feedback_pdfs(reviews, title, grades.maximum))
+        # feedback/<id>.pdf: one TeX run per engine, cut at each student's destination.
+        feedback = {}
+        for engine, tex, paths in feedback_documents(reviews, title, grades.maximum):
+            pdfs = split(compile_pdf(tex, name="feedback.tex", engine=engine), list(paths))
+            feedback.update({paths[tag]: data for tag, data in pdfs.items()})
+        files.update(sorted(feedback.items()))
         if report:
-            files["report.pdf"] = report_pdf(grades, reviews, title)
+            tex, figures = report_document(grades, reviews, title)
+            files["report.pdf"] = compile_pdf(tex, name="report.tex", files=figures)
     diagnosed = sum(1 for r in reviews for i in r.items if i.suspect is not None)
     lines = summary(grades) + by_kind(grades, expected)
     if unreadable:
@@ -552,13 +575,14 @@ def write(documents: Documents, advance=None) -> list[Path]:
     """Write what a library command made: an exam's folder as a whole (checked again, with its
     parent locked until written, and keeping the files it lists), any other command's files one
     by one, all or none. `advance(1)` is called after each file of a folder."""
-    from .publish.output import write_all, write_folder
+    from .publish.output import check_locked, write_all, write_folder
 
     if documents.whole_folder:
         keep = list(documents.keep)
         if documents.guard:
             from .assessment.examdir import check_folder
 
-            keep = check_folder(documents.folder, *documents.guard)  # locked until written
+            # Locked until written.
+            keep = check_locked(documents.folder, lambda folder: check_folder(folder, *documents.guard))
         return write_folder(documents.folder, documents.files, keep=keep, advance=advance)
     return write_all({documents.folder / name: data for name, data in documents.files.items()})

@@ -1,8 +1,8 @@
 """The command line: Typer declarations, the terminal (notes, progress bar, where files went), the
 writes, and one error boundary. The library (api.py) computes and renders."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: Typer would compile and evaluate every option's
+# annotation again from its text each time it reads a command line (some 25 ms of every command).
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -441,11 +441,23 @@ def _click_exceptions():
     return exceptions
 
 
+def _check_arguments(args: list[str]) -> None:
+    """No option given an empty value (`--out ""` would mean the current folder, silently). Here and
+    not in inputs.py, whose imports (TOML, decimal) would delay every command, --help included."""
+    from .errors import WorksheetError
+
+    for n, arg in enumerate(args):
+        if arg == "--":
+            return
+        if arg.startswith("--") and arg.endswith("=") or (arg.startswith("--") and n + 1 < len(args)
+                                                          and args[n + 1] == ""):
+            raise WorksheetError(f"option {arg.rstrip('=')}: the value is empty")
+
+
 def main() -> None:
     """Console entry point: the project's errors and usage errors become one line and exit code 2."""
     from . import interrupts
     from .errors import WorksheetError
-    from .inputs import check_arguments
 
     if len(sys.argv) == 1:
         print(START_HERE, end="")
@@ -453,7 +465,7 @@ def main() -> None:
     click = _click_exceptions()
     interrupts.install()
     try:
-        check_arguments(sys.argv[1:])
+        _check_arguments(sys.argv[1:])
         code = app(standalone_mode=False)
     except WorksheetError as exc:
         print(f"worksheet: error: {exc}", file=sys.stderr)

@@ -182,13 +182,3 @@ def read_json(path: Path, what: str, error: type[WorksheetError] = InputFileErro
         raise error(f"{what} {path}: nested more than {MAX_DEPTH} levels deep") from None
     check_depth(data, f"{what} {path}", error)
     return data
-
-
-def check_arguments(args: list[str]) -> None:
-    """No option given an empty value (`--out ""` would mean the current folder, silently)."""
-    for n, arg in enumerate(args):
-        if arg == "--":
-            return
-        if arg.startswith("--") and arg.endswith("=") or (arg.startswith("--") and n + 1 < len(args)
-                                                          and args[n + 1] == ""):
-            raise WorksheetError(f"option {arg.rstrip('=')}: the value is empty")

@@ -40,51 +40,14 @@ def slug(title: str) -> str:
     return text or "exam"
 
 
-def check_folder(folder: Path, seed: int, options_hash: str, ids: list[str], force: bool,
-                 lock_it: bool = True) -> list[str]:
+def check_folder(folder: Path, seed: int, options_hash: str, ids: list[str], force: bool) -> list[str]:
     """Whether the exam may be written into `folder`; the files of the old exam to carry over.
 
     An existing exam made with the same seed and options is the same exam: regenerating it writes
     the same bytes, and its files of formats not asked for now stay. Anything else would lose the
-    keys of an exam that may have been handed out, and needs --force. With `lock_it`, the folder
-    holding `folder` stays locked until write_folder has written the exam, so no other writer can
-    come between the check and the write; without, nothing is touched (an early check, repeated
-    under the lock when the exam is written)."""
-    from ..publish import lock
-
+    keys of an exam that may have been handed out, and needs --force. The writer runs this check
+    with the folder locked (publish.output.check_locked)."""
     folder = Path(folder)
-    if not lock_it:
-        if not folder.parent.is_dir():  # nothing there yet, and nothing is made for an early check
-            return _check_folder(folder, seed, options_hash, ids, force)
-        lock.enter_folder(folder)  # what a killed writer left is repaired before the folder is judged
-        try:
-            return _check_folder(folder, seed, options_hash, ids, force)
-        finally:
-            lock.release(folder.parent)
-    lock.enter_folder(folder)  # held until write_folder has written the exam
-    try:
-        return _check_folder(folder, seed, options_hash, ids, force)
-    except BaseException:
-        lock.release(folder.parent, failed=True)
-        raise
-
-
-def _entries(folder: Path) -> list[Path]:
-    """The files of a folder, at any depth; a symbolic link (whose target would be copied into the
-    new exam and listed in its manifest) or a special file is an error."""
-    out = []
-    for root, dirs, names in os.walk(folder):
-        for name in sorted(dirs + names):
-            path = Path(root) / name
-            if path.is_symlink() or not (path.is_dir() or path.is_file()):
-                kind = "a symbolic link" if path.is_symlink() else "a special file"
-                raise WorksheetError(f"{folder} holds {kind}, {path.relative_to(folder)}, that worksheet did not "
-                                     "write; remove it or choose another --out")
-        out += [Path(root) / name for name in names]
-    return out
-
-
-def _check_folder(folder: Path, seed: int, options_hash: str, ids: list[str], force: bool) -> list[str]:
     if not folder.exists() and not folder.is_symlink():
         return []
     if folder.is_symlink() or not folder.is_dir():
@@ -126,6 +89,21 @@ def _check_folder(folder: Path, seed: int, options_hash: str, ids: list[str], fo
         drop = {p for s in old.get("students", []) if s.get("id") in set(gone) for p in _student_files(listed, s["id"])}
         return [rel for rel in own if rel != MANIFEST and rel not in drop]
     return [rel for rel in own if rel != MANIFEST]
+
+
+def _entries(folder: Path) -> list[Path]:
+    """The files of a folder, at any depth; a symbolic link (whose target would be copied into the
+    new exam and listed in its manifest) or a special file is an error."""
+    out = []
+    for root, dirs, names in os.walk(folder):
+        for name in sorted(dirs + names):
+            path = Path(root) / name
+            if path.is_symlink() or not (path.is_dir() or path.is_file()):
+                kind = "a symbolic link" if path.is_symlink() else "a special file"
+                raise WorksheetError(f"{folder} holds {kind}, {path.relative_to(folder)}, that worksheet did not "
+                                     "write; remove it or choose another --out")
+        out += [Path(root) / name for name in names]
+    return out
 
 
 def _student_files(listed: set[str], sid: str) -> list[str]:

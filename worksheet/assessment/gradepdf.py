@@ -1,4 +1,4 @@
-"""Grading's PDFs: each student's feedback and the item-analysis report, typeset as the sheets are."""
+"""Grading's PDFs in LaTeX: each student's feedback and the item-analysis report, set as the sheets are."""
 
 from __future__ import annotations
 
@@ -52,26 +52,25 @@ def feedback_body(r: Review, title: str, maximum: Decimal, name_tex: str | None)
     return "\n".join(lines) + "\n"
 
 
-def feedback_pdfs(reviews: list[Review], title: str, maximum: Decimal) -> dict[str, bytes]:
-    """feedback/<id>.pdf for every student: the students of one TeX engine typeset in one document,
-    split at each student's destination. As for the sheets, a name in a script pdflatex's fonts
-    cannot set is typeset by LuaLaTeX, in a document of its own engine's students only."""
-    from ..publish.pdf import compile_pdf
-    from ..publish.pdfsplit import split
+def feedback_documents(reviews: list[Review], title: str,
+                       maximum: Decimal) -> list[tuple[str, str, dict[str, str]]]:
+    """The feedback PDFs' LaTeX: per TeX engine, the engine, one document of its students' bodies,
+    and each student's destination tag -> feedback/<id>.pdf (the document is cut there). As for
+    the sheets, a name in a script pdflatex's fonts cannot set is typeset by LuaLaTeX, in a
+    document of its own engine's students only."""
     from .roster import Student
     from ..publish.names import tex_names
     from .sheetdocs import tex_document
 
     students = [Student(r.first.id, r.first.name, 0) for r in reviews]
     names, engines = tex_names(students, "answers.csv", ("pdf",), "auto")
-    files = {}
+    out = []
     for engine in sorted(set(engines.values())):
         group = [r for r in reviews if engines[r.first.id] == engine]
         bodies = [feedback_body(r, title, maximum, names.get(r.first.id)) for r in group]
-        pdf = compile_pdf(tex_document(bodies, engine), name="feedback.tex", engine=engine)
-        tags = [f"feedback-{r.first.id}" for r in group]
-        files.update({f"feedback/{r.first.id}.pdf": data for r, data in zip(group, split(pdf, tags).values())})
-    return dict(sorted(files.items()))
+        out.append((engine, tex_document(bodies, engine),
+                    {f"feedback-{r.first.id}": f"feedback/{r.first.id}.pdf" for r in group}))
+    return out
 
 
 def report_body(a: Analysis, questions: list[str], title: str) -> str:
@@ -103,11 +102,10 @@ def report_body(a: Analysis, questions: list[str], title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def report_pdf(g: Grades, reviews: list[Review], title: str) -> bytes:
-    """report.pdf: the item analysis with its plots as PDF figures."""
-    from ..publish.pdf import compile_pdf
+def report_document(g: Grades, reviews: list[Review], title: str) -> tuple[str, dict[str, bytes]]:
+    """report.pdf's LaTeX: the item analysis, and its plots as the PDF figures it includes."""
     from .sheetdocs import tex_document
 
     a = analyse(g, reviews)
     figures = {"scores.pdf": scores_figure(a, "pdf"), "items.pdf": items_figure(a, "pdf")}
-    return compile_pdf(tex_document([report_body(a, g.questions, title)]), name="report.tex", files=figures)
+    return tex_document([report_body(a, g.questions, title)]), figures

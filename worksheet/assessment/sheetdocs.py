@@ -31,12 +31,22 @@ def render_pair(ctx: dict[str, Any], sheet_tag: str, key_tag: str, formats: tupl
 
     sheet_md = key_md = sheet_body = key_body = None
     if "md" in formats:
-        sheet_md = render_markdown("practice.md.j2", ctx)
-        key_md = render_markdown("key.md.j2", ctx)
+        md = {**ctx, "problem_data": problem_data(ctx, "dialects/md.j2")}
+        sheet_md = render_markdown("practice.md.j2", md)
+        key_md = render_markdown("key.md.j2", md)
     if "tex" in formats or "pdf" in formats:
-        sheet_body = render_latex("_sheet_body.tex.j2", {**ctx, "tag": sheet_tag})
-        key_body = render_latex("_key_body.tex.j2", {**ctx, "tag": key_tag})
+        tex = {**ctx, "problem_data": problem_data(ctx, "dialects/tex.j2")}
+        sheet_body = render_latex("_sheet_body.tex.j2", {**tex, "tag": sheet_tag})
+        key_body = render_latex("_key_body.tex.j2", {**tex, "tag": key_tag})
     return Rendered(sheet_md, key_md, sheet_body, key_body)
+
+
+def problem_data(ctx: dict[str, Any], dialect: str) -> list[str]:
+    """Each problem's data in one dialect, as the sheet and its key both show it: rendered once
+    for the two."""
+    from ..documents.render import render_part
+
+    return [render_part("_problem_data.j2", {"p": p, "dialect": dialect}) for p in ctx["problems"]]
 
 
 def tex_document(bodies: list[str], engine: str = "pdflatex", fallback: tuple[str, ...] = FALLBACK_FONTS) -> str:

@@ -13,6 +13,7 @@ _PREC = 40
 _SLACK = Decimal("1e-30")
 _LARGEST = Decimal("1e30")
 NUMBER = r"\d+(?:\.\d+)?|\.\d+"
+_NUMBER = re.compile(NUMBER)
 _TOKEN = re.compile(rf"\s*({NUMBER}|\\frac|\\exp|\\sigma|\\ln|\\log|\\tanh|\\eta|\\alpha|[-+*/^(){{}}e]|\S)")
 _REWRITE = [
     (r"\left", ""), (r"\right", ""), (r"\bigl", ""), (r"\bigr", ""), (r"\big", ""), (r"\,", " "),
@@ -49,7 +50,7 @@ class _Eval:
     that round to it and lets every intermediate result be rounded to `precision`."""
 
     def __init__(self, tokens: list[str], wide: bool, precision: int, constants: dict[str, Decimal]):
-        self.toks = tokens
+        self.toks = [*tokens, None]  # None: the end, where the reading stops
         self.constants = constants
         self.pos = 0
         self.wide = wide
@@ -57,7 +58,7 @@ class _Eval:
         self.ops = 0
 
     def peek(self) -> str | None:
-        return self.toks[self.pos] if self.pos < len(self.toks) else None
+        return self.toks[self.pos]
 
     def take(self, expected: str | None = None) -> str:
         tok = self.peek()
@@ -188,7 +189,7 @@ class _Eval:
         if tok in self.constants:  # the learning rate written as \eta
             self.take()
             return Iv(self.constants[tok], self.constants[tok])
-        if re.fullmatch(NUMBER, tok):
+        if _NUMBER.fullmatch(tok):
             self.take()
             d = Decimal(tok)
             if self.wide and rounded_printed(tok, self.precision):
@@ -210,6 +211,9 @@ class _Eval:
 
 
 def _mul(a: Iv, b: Iv) -> Iv:
+    if a.lo == a.hi and b.lo == b.hi:  # two points (an exact evaluation): one product
+        p = a.lo * b.lo
+        return Iv(p, p)
     p = (a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi)
     return Iv(min(p), max(p))
 
@@ -236,6 +240,9 @@ def _tanh(x: Decimal) -> Decimal:
 
 
 def _monotone(f, iv: Iv) -> Iv:
+    if iv.lo == iv.hi:  # a point (an exact evaluation): one exp, sigma or log
+        a = f(iv.lo)
+        return Iv(a, a)
     a, b = f(iv.lo), f(iv.hi)
     return Iv(min(a, b), max(a, b))
 

@@ -25,7 +25,6 @@ from .notation import (
 )
 from .diagrams import ascii_222, mermaid, network_tikz
 from .numbers import FOOTNOTE, Formatter, fmt_given, fmt_ratio, operand, parse_shown, round_decimal_places, signed
-from .reference_original import REFERENCE_PRINTED
 from .usertext import md_inline
 from .steps import derivative_step, error_path_step, shown_input, tex_formula, tex_side, tex_substituted
 
@@ -58,9 +57,11 @@ def _direction(change: float) -> str:
 # ---------------------------------------------------------------- the context
 
 
-def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace | None = None) -> dict[str, Any]:
+def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace | None = None,
+                        corrections: list[dict[str, str]] | None = None) -> dict[str, Any]:
     """Everything the walkthrough templates show. `contrast` is the simultaneous-order trace of
-    the same problem, shown beside a sequential-order walkthrough."""
+    the same problem, shown beside a sequential-order walkthrough; `corrections` the rows of the
+    reference's corrections table (label, printed, exact), shown at its end."""
     spec = trace.spec
     step = trace.first
     exact = spec.rounding == "exact"
@@ -137,7 +138,7 @@ def walkthrough_context(trace: Trace, reference: bool = False, contrast: Trace |
     ctx["insights"] = _insights(spec, F, step, neurons)
     ctx["steps"] = _steps_section(spec, F, trace, neurons) if spec.steps > 1 else None
     ctx["appendix"] = _appendix(spec, F, step, neurons)
-    ctx["corrections"] = _corrections(trace) if reference else None
+    ctx["corrections"] = corrections
     ctx["contrast"] = _contrast(spec, F, step, contrast.first) if contrast is not None else None
     ctx["mismatches"] = F.mismatches
     return ctx
@@ -685,15 +686,6 @@ def _appendix(spec, F, step: StepTrace, neurons) -> dict[str, Any]:
             forward.append({"layer": layer_name(spec, layer.l), "n": _neuron_record(neurons[layer.l][j]),
                             "z": F.v(layer.z[j]), "a": F.v(layer.a[j])})
     return {"forward": forward}
-
-
-def _corrections(trace: Trace) -> list[dict[str, str]]:
-    """The corrections table of the reference: what `worksheet check` finds wrong in the values
-    the original printed (a slip, or a value a hand computation could reach only by rounding
-    earlier steps), so the table and the checker cannot disagree."""
-    from ..check.corrections import corrections
-
-    return corrections(REFERENCE_PRINTED, trace)
 
 
 def _contrast(spec, F, seq: StepTrace, sim: StepTrace) -> list[dict[str, str]]:

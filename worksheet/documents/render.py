@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from ..errors import RenderError
+from .mathml import mathml
 from .texescape import tex_escape, tex_footnote_mark
 
 
@@ -41,23 +42,68 @@ _SYNTAX = dict(
 )
 
 
+# What `x.name` may mean on a dict besides its key: its methods and the attributes of every object.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 @cache
 def _environment():
     import jinja2
 
     from ..resources import templates_dir
 
+    class Context(jinja2.runtime.Context):
+        def call(__self, __obj, *args, **kwargs):
+            # A dialect's macros are called for every value a document shows; a macro never asks
+            # for the context, so the checks Jinja makes for a callable that may are skipped.
+            if type(__obj) is not jinja2.runtime.Macro:
+                return super().call(__obj, *args, **kwargs)
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception")
+
+    class Environment(jinja2.Environment):
+        context_class = Context
+
+        def getattr(self, obj, attribute):
+            # The context is plain dicts, and `p.number` looks up a key. Jinja tries the attribute
+            # first, which on a dict fails with an exception: most of the lookup's time. A key
+            # that is no attribute of a dict is read directly, with the same result.
+            if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    return self.undefined(obj=obj, name=attribute)
+            return super().getattr(obj, attribute)
+
     root = templates_dir()
-    env = jinja2.Environment(
+    env = Environment(
         loader=jinja2.FileSystemLoader([str(root / folder) for folder in _SEARCH_PATH]),
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         bytecode_cache=_bytecode_cache(),
+        # The templates do not change while a run renders: no stat of the file at each include.
+        auto_reload=False,
         **_SYNTAX,
     )
     env.filters["tex"] = tex_escape
     env.filters["fn"] = tex_footnote_mark
+    env.filters["mathml"] = mathml
+    env.filters["rewrap"] = _rewrap
     return env
+
+
+@lru_cache(maxsize=64)
+def _rewrap(text: str, width: int) -> str:
+    """Jinja's wordwrap filter, remembered: the Markdown dialect rewraps the same paragraph in
+    every key, and wrapping it costs more than the rest of the key's opening."""
+    import jinja2.filters
+
+    return jinja2.filters.do_wordwrap(_environment(), text, width)
 
 
 def _bytecode_cache():
@@ -91,14 +137,38 @@ def _bytecode_cache():
 
 
 def render_markdown(name: str, context: dict) -> str:
-    text = _render(name, context)
-    # A rule right under a paragraph line would make that line a setext heading.
-    text = re.sub(r"(?m)^([^\n]+)\n(---|===)$", r"\1\n\n\2", text)
-    text = re.sub(r"\n{3,}", "\n\n", text)
+    text = _blank_line_before_rules(_render(name, context))
+    # Runs of blank lines fold into one ("\n\n\n+" and not "\n{3,}": a pattern that starts with
+    # a character is searched for it, many times faster).
+    text = re.sub(r"\n\n\n+", "\n\n", text)
     return insert_toc(text)
 
 
+def _blank_line_before_rules(text: str) -> str:
+    """A blank line between a line of text and a rule (--- or ===) right under it, which would
+    make that line a setext heading; a rule right under a rule that got one gets none."""
+    lines = text.split("\n")
+    out = lines[:1]
+    separated = -1
+    for n in range(1, len(lines)):
+        if lines[n] in ("---", "===") and lines[n - 1] and separated != n - 1:
+            out.append("")
+            separated = n
+        out.append(lines[n])
+    return "\n".join(out)
+
+
 def render_latex(name: str, context: dict) -> str:
+    return _render(name, context)
+
+
+def render_html(name: str, context: dict) -> str:
+    """A section template through dialects/html.j2: HTML elements, math as MathML."""
+    return _render(name, {**context, "dialect": "dialects/html.j2"})
+
+
+def render_part(name: str, context: dict) -> str:
+    """A part that a document's template places as it is; the document is finished as a whole."""
     return _render(name, context)
 
 

@@ -37,12 +37,17 @@ for _n, (_lower, _upper) in enumerate(zip(_GREEK, _GREEK_UPPER)):
 _TEX_TYPOGRAPHIC = set("\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u20ac\u2022")
 # Latin letters that utf8.def leaves undefined for T1 (checked against TeX Live 2022).
 _TEX_UNDEFINED = set("\u0126\u0127\u0138\u013f\u0140\u0149\u0166\u0167\u017f")
+# Printable ASCII that prints as itself in any neighbour: no special, no half of a ligature.
+_PLAIN = frozenset(map(chr, range(32, 127))) - set(_TEX_SPECIAL) - set("".join(_LIGATURE_PAIRS))
 
 
 def tex_escape(value) -> str:
     """Text for LaTeX text mode that prints literally: specials escaped, ligatures broken,
     line breaks as spaces. A character pdflatex cannot typeset is a RenderError, not a TeX error."""
-    text = unicodedata.normalize("NFC", str(value))
+    text = str(value)
+    if _PLAIN.issuperset(text):  # most names and titles: nothing to escape
+        return text
+    text = unicodedata.normalize("NFC", text)
     out = []
     for n, ch in enumerate(text):
         code = ord(ch)

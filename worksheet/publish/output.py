@@ -68,6 +68,29 @@ def write_all(files: dict[Path, str | bytes]) -> list[Path]:
     return paths
 
 
+def check_locked(target: Path, check, hold: bool = True):
+    """`check(target)`, whether a folder may be written as a whole and what to keep of it, with
+    the folder holding `target` locked and what a killed writer left repaired first. With `hold`
+    the lock stays until write_folder has written the target, so no other writer can come between
+    the check and the write; without, it goes at once (an early check, repeated under the lock
+    when the folder is written), and nothing is made where nothing is yet."""
+    target = Path(target)
+    if not hold:
+        if not target.parent.is_dir():
+            return check(target)
+        lock.enter_folder(target)
+        try:
+            return check(target)
+        finally:
+            lock.release(target.parent)
+    lock.enter_folder(target)
+    try:
+        return check(target)
+    except BaseException:
+        lock.release(target.parent, failed=True)
+        raise
+
+
 def write_folder(target: Path, files: dict[str, str | bytes], keep: list[str] = (),
                  advance=None) -> list[Path]:
     """Write a folder of files (relative paths) as a whole: into a temporary folder beside the
@@ -76,7 +99,7 @@ def write_folder(target: Path, files: dict[str, str | bytes], keep: list[str] = 
     old folder goes. An error or a signal before the rename leaves the target as it was; the
     renames and the removal of the old folder (its keys included) happen with SIGINT, SIGTERM
     and SIGHUP held back, so no copy of an exam is left beside it. The folder holding the
-    target is locked from check_folder (examdir) to here. `advance(1)` is called after each file."""
+    target is locked from check_locked to here. `advance(1)` is called after each file."""
     target = Path(target)
     _check_name(target)
     parent = target.parent

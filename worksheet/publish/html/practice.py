@@ -5,7 +5,8 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ...documents.diagrams import network_caption, network_svg
-from .mathml import mathml, text_with_math
+from ...documents.mathml import mathml, text_with_math
+from ...documents.render import render_html
 from .page import asset, json_script, render_page
 
 # What the page says about an answer; the script shows one of these (or a known mistake's message).
@@ -25,15 +26,13 @@ def mistake_message(message: str) -> str:
     return f"Not yet: this is what you get if {message}."
 
 
-def known_mistakes(problem) -> list[list[dict[str, str]]]:
-    """Per answer, the misconceptions whose value a student could give instead, where that value
-    tells the mistake apart from the right answer and from the other misconceptions (the
-    diagnosis `worksheet grade` makes): the value at the answer's digits, its tolerance, and the
-    message. Every value is the whole pass computed with that mistake, never numbers changed by hand."""
-    from ...assessment.diagnosis import suspects
-
+def known_mistakes(suspected) -> list[list[dict[str, str]]]:
+    """Per answer, the misconceptions whose value a student could give instead (assessment's
+    diagnosis.suspects, the diagnosis `worksheet grade` makes): the value at the answer's digits,
+    its tolerance, and the message. Every value is the whole pass computed with that mistake,
+    never numbers changed by hand."""
     return [[{"value": s.text, "tol": format(s.tolerance, "f"), "message": mistake_message(s.message)}
-             for s in found] for found in suspects(problem)]
+             for s in found] for found in suspected]
 
 
 def _answer_line(answer: dict) -> str:
@@ -57,49 +56,16 @@ def _question(q: dict, mistakes: list[dict[str, str]]) -> dict:
     }
 
 
-def _given(entry: dict) -> Markup:
-    """A weight or bias as the sheet gives it: w_1 = 0.15."""
-    return Markup(mathml(f"{entry['sym']} = {entry['value']}"))
-
-
-def _weights(table: dict) -> dict:
-    """One weight layer's table, every symbol and value as MathML."""
-    return {
-        "from": table["from"], "to": table["to"],
-        "src": [Markup(mathml(s)) for s in table["src"]],
-        "rows": [{"dst": Markup(mathml(r["dst"])), "cells": [_given(c) for c in r["cells"]],
-                  "bias": None if r["bias"] is None else _given(r["bias"])} for r in table["rows"]],
-    }
-
-
-def _problem(record: dict, problem) -> tuple[dict, dict]:
+def _problem(record: dict, problem, suspected) -> tuple[dict, dict]:
     """The problem's record for the template, and its data for the script."""
     trace = problem.trace
-    mistakes = known_mistakes(problem)
+    mistakes = known_mistakes(suspected)
     shown_data = {
         "number": record["number"],
         "level_title": record["level_title"],
         "svg": Markup(network_svg(trace.spec, trace.values, network_caption(trace.spec))),
-        "layers_text": record["layers_text"],
-        "activations": [{"layer": a["layer"], "title": a["title"], "formula": Markup(mathml(a["formula"]))}
-                        for a in record["activations"]],
-        "single_activation": record["single_activation"],
-        "loss": {"title": record["loss"]["title"], "term": Markup(mathml(record["loss"]["term"])),
-                 "total": Markup(mathml(record["loss"]["total"]))},
-        "leaky_slope": record["leaky_slope"],
-        "bias": record["bias"],
-        "bias_frozen": record["bias_frozen"],
-        "lr": record["lr"],
-        "sequential": record["sequential"],
-        "steps": record["steps"],
-        "inputs": [{"label": Markup(mathml(x["label"])), "value": x["value"]} for x in record["inputs"]],
-        "targets": [{"label": Markup(mathml(t["label"])), "sym": Markup(mathml(t["sym"])), "value": t["value"]}
-                    for t in record["targets"]],
-        "weights": [_weights(w) for w in record["weights"]],
-        "carried": record["carried"],
-        "precision": record["precision"],
-        "tiny": record["tiny"],
-        "tiny_example": Markup(mathml(record["tiny_example"])),
+        # What the problem gives, in the words of the sheet and the key (templates/_problem_data.j2).
+        "data": Markup(render_html("_problem_data.j2", {"p": record})),
         "questions": [_question(q, m) for q, m in zip(record["questions"], mistakes)],
     }
     checks = {
@@ -115,9 +81,10 @@ def _options(q: dict) -> dict:
     return {"options": {c["letter"]: c["value"] for c in q["choices"]}} if "choices" in q else {}
 
 
-def practice_page(ctx: dict, problems) -> str:
-    """The whole page as one HTML document: no file or network beside it is needed."""
-    pairs = [_problem(r, p) for r, p in zip(ctx["problems"], problems)]
+def practice_page(ctx: dict, problems, suspected) -> str:
+    """The whole page as one HTML document: no file or network beside it is needed. `suspected`:
+    per problem, per answer, the misconceptions' values the page names (diagnosis.suspects)."""
+    pairs = [_problem(r, p, s) for r, p, s in zip(ctx["problems"], problems, suspected)]
     data = {
         # Progress is kept per sheet: its seed and options name the problems.
         "storage": f"worksheet-practice/{ctx['seed']}/{ctx['options_hash']}",

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from ...documents.diagrams import network_caption, network_svg
 from ...documents.render import github_slug
-from .mathml import mathml
+from ...documents.mathml import mathml
 from .page import render_page
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.M | re.S)

@@ -6,7 +6,7 @@ import html
 import re
 from functools import lru_cache
 
-from ...errors import RenderError
+from ..errors import RenderError
 
 # The walkthrough numbers no equations (GitHub's MathJax does not): `align` becomes `align*`.
 _ALIGN = re.compile(r"\\(begin|end)\{align\}")
@@ -29,11 +29,15 @@ _FENCE = re.compile(r'<mrow><mo stretchy="true" fence="true" form="prefix">(.)</
                     r"((?:(?!<mrow>|</mrow>|<mfrac>|<mtable|<munder|<mover|<msqrt).)*)"
                     r'<mo stretchy="true" fence="true" form="postfix">(.)</mo></mrow>')
 _PLAIN_FENCE = r'<mrow><mo stretchy="false" form="prefix">\1</mo>\2<mo stretchy="false" form="postfix">\3</mo></mrow>'
-# A function name such as ln sits a thin space from the number or letter beside it, as TeX's \ln
-# does: 0.01 ln 0.75, not 0.01ln0.75 (none before an opening bracket, none inside a script).
+# A function name such as ln sits a thin space from the number, letter or subscripted letter beside
+# it and from the bracket it follows, as TeX's \ln does: 0.01 ln 0.75, t_k ln o_k, (1 - t) ln(1 - o),
+# not 0.01ln0.75 (none before an opening bracket, none inside a script).
 _FUNCTION = r"<mi>(?:ln|log|exp|tanh|sin|cos)</mi>"
-_SPACE_BEFORE = re.compile(rf"(?<=</m[ni]>)({_FUNCTION})")
-_SPACE_AFTER = re.compile(rf"(?<!<msub>)(?<!<msup>)(?<!<msubsup>)({_FUNCTION})(?=<m[ni][ >])")
+_SPACE_BEFORE = re.compile(rf"(?:(?<=</mn>)|(?<=</mi>)|(?<=</msub>)|(?<=</msup>)|(?<=\)</mo>)|(?<=\]</mo>))({_FUNCTION})")
+_SPACE_AFTER = re.compile(rf"(?<!<msub>)(?<!<msup>)(?<!<msubsup>)({_FUNCTION})(?=<m[ni][ >]|<msub>|<msup>)")
+# The converter writes \max and \min as operators, which Chromium sets apart on both sides
+# ("= max (0, x)"); TeX sets them as function names, as MathML's <mi> does: "= max(0, x)".
+_LIMIT_OPERATOR = re.compile(r"<mo>(max|min)</mo>")
 _THIN_SPACE = '<mspace width="0.1667em"/>'
 
 # A row of one token is the token itself; the row that wraps a whole formula is <math> itself, and
@@ -65,6 +69,7 @@ def mathml(latex: str, display: bool = False) -> str:
     out = _CLOSING.sub(r'<mo stretchy="false" form="postfix">\1</mo>', out)
     out = _UNARY_MINUS.sub(r'\1<mo form="prefix">−</mo>', out)
     out = _FENCE.sub(_PLAIN_FENCE, out)
+    out = _LIMIT_OPERATOR.sub(r"<mi>\1</mi>", out)
     out = _SPACE_BEFORE.sub(_THIN_SPACE + r"\1", out)
     out = _SPACE_AFTER.sub(r"\1" + _THIN_SPACE, out)
     out = _SINGLE_TOKEN_ROW.sub(r"\1", out)
