@@ -549,12 +549,16 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
         files.update(report_files(grades, reviews, title))
     if pdf:
         from .assessment.gradepdf import feedback_documents, report_document
+        from .assessment.roster import Student
+        from .publish.names import tex_names
         from .publish.pdf import compile_pdf
         from .publish.pdfsplit import split
 
         # feedback/<id>.pdf: one TeX run per engine, cut at each student's destination.
+        names, engines = tex_names([Student(r.first.id, r.first.name, 0) for r in reviews], "answers.csv",
+                                   ("pdf",), "auto")
         feedback = {}
-        for engine, tex, paths in feedback_documents(reviews, title, grades.maximum):
+        for engine, tex, paths in feedback_documents(reviews, title, grades.maximum, names, engines):
             pdfs = split(compile_pdf(tex, name="feedback.tex", engine=engine), list(paths))
             feedback.update({paths[tag]: data for tag, data in pdfs.items()})
         files.update(sorted(feedback.items()))
