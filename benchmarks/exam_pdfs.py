@@ -1,7 +1,11 @@
 """Class scale with PDFs: a 30-student exam with every sheet and key as a PDF of its own and the
 combined sheets.pdf and keys.pdf, whole process, against the floor measured in the same run: one
 pdflatex run over one document of every sheet and key (target: under 2x). Only the command line
-is used: the combined document is made from the LaTeX files `worksheet exam --format tex` writes."""
+is used: the combined document is made from the LaTeX files `worksheet exam --format tex` writes.
+
+Then names in other scripts: the same exam of a roster of Latin names and of that roster with one
+name in Greek, Cyrillic or Chinese instead, alternating runs, the ratio of the medians (target:
+at most 1.5x)."""
 
 from __future__ import annotations
 
@@ -18,6 +22,11 @@ from _timing import machine, measured, sized, worksheet
 
 STUDENTS = sized(30, 2)
 SEED = 2026
+# Roster sizes and the name in another script that takes the place of the middle student's.
+ROSTERS = sized((5, 30), (2,))
+OTHER_NAMES = sized({"Greek": "Ελένη Παπαδοπούλου", "Cyrillic": "Дмитрий Иванов", "Chinese": "王小明"},
+                    {"Greek": "Ελένη Παπαδοπούλου"})
+LATIN_NAMES = ("Ann Lee", "Bob Stone", "Carla Díaz", "Dan O'Neil", "Eve Park")
 # The sandbox and reproducibility settings worksheet runs pdflatex with (publish/pdf.py).
 PDFLATEX = ["pdflatex", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error"]
 TEX_ENV = {"openin_any": "p", "openout_any": "p", "shell_escape": "f", "SOURCE_DATE_EPOCH": "0",
@@ -48,6 +57,41 @@ def one_pass(tex: str) -> float:
         subprocess.run([*PDFLATEX, "exam.tex"], cwd=tmp, env={**os.environ, **TEX_ENV}, check=True,
                        capture_output=True)
         return time.perf_counter() - start
+
+
+def write_roster(path: Path, size: int, other: str | None = None) -> Path:
+    rows = [f"s{n:02d},{LATIN_NAMES[n % len(LATIN_NAMES)]} {n}" for n in range(size)]
+    if other is not None:
+        rows[size // 2] = f"s{size // 2:02d},{other}"
+    path.write_text("id,name\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def other_scripts(command: list[str], folder: Path, env: dict) -> None:
+    """Each roster size with Latin names only and with one name in another script instead, in
+    alternating runs: the medians and their ratio."""
+    if shutil.which("lualatex") is None:
+        print("\nnames in other scripts: not measured (lualatex is not installed)")
+        return
+    runs = sized(5, 1)
+    print(f"\nworksheet exam --roster R.csv --format pdf, one name in another script, median of {runs} "
+          "alternating runs (target at most 1.5x):")
+    for size in ROSTERS:
+        rosters = {"Latin": write_roster(folder / f"latin-{size}.csv", size)}
+        rosters.update({script: write_roster(folder / f"{script}-{size}.csv", size, name)
+                        for script, name in OTHER_NAMES.items()})
+        times: dict[str, list[float]] = {script: [] for script in rosters}
+        for k in range(runs):
+            for script, roster in rosters.items():
+                times[script].append(measured([*command, "exam", "--seed", str(SEED), "--roster", str(roster),
+                                               "--format", "pdf", "--quiet", "--out",
+                                               str(folder / f"{script}-{size}-{k}")],
+                                              env=env)[0])
+        latin = statistics.median(times["Latin"])
+        cells = [f"Latin only {latin:6.2f} s"]
+        cells += [f"{script} {statistics.median(t):6.2f} s = {statistics.median(t) / latin:.2f}x"
+                  for script, t in times.items() if script != "Latin"]
+        print(f"  {size:3d} students: " + "; ".join(cells))
 
 
 def main() -> None:
@@ -82,6 +126,8 @@ def main() -> None:
     print(f"  sheets.pdf and keys.pdf: {size / 1e6:.2f} MB together")
     for line in profile.splitlines():
         print("    " + line.removeprefix("worksheet: profile: "))
+    with tempfile.TemporaryDirectory() as tmp:
+        other_scripts(command, Path(tmp), env)
 
 
 if __name__ == "__main__":

@@ -84,10 +84,10 @@ def test_html_dialect_renders_every_section(options):
 def test_every_dialect_defines_the_same_names():
     env = _environment()
     names = {}
-    for which in ("md", "tex", "html"):
+    for which in ("md", "tex", "html", "lms"):
         module = env.get_template(f"dialects/{which}.j2").module
         names[which] = {n for n in dir(module) if not n.startswith("_")}
-    assert names["md"] == names["tex"] == names["html"]
+    assert names["md"] == names["tex"] == names["html"] == names["lms"]
 
 
 @pytest.mark.parametrize("text", [

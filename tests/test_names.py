@@ -61,6 +61,42 @@ def test_every_name_prints_exactly_in_its_sheet_and_key_pdf(lua_exam):
         assert _letters(name) in _letters(every), sid
 
 
+@pytest.mark.tex
+@pytest.mark.slow
+def test_a_name_in_another_script_is_a_picture_in_a_pdflatex_pdf(lua_exam):
+    """The sheets and keys themselves are pdflatex's (Type 1 Latin Modern); the name is a picture
+    lualatex typeset with the fallback font of its own script alone."""
+    _, out = lua_exam
+    for sid, fallback, other in (("g1", "DejaVuSerif", "UMingCN"), ("z1", "UMingCN", None)):
+        for part in ("sheets", "keys"):
+            fonts = subprocess.run(["pdffonts", str(out / part / f"{sid}.pdf")], capture_output=True, text=True,
+                                   check=True).stdout
+            assert any("LMRoman10-Regular" in line and "Type 1" in line for line in fonts.splitlines()), fonts
+            assert fallback in fonts and (other is None or other not in fonts), fonts
+
+
+@pytest.mark.tex
+@pytest.mark.slow
+def test_a_students_pdfs_show_the_same_without_the_other_names(lua_exam, tmp_path):
+    """Removing the students with names in other scripts changes nothing the others' PDFs show."""
+    folder, out = lua_exam
+    write(api.exam(Network(seed=11), Sheet(problems=1), roster=roster(tmp_path / "latin.csv", NAMES[3:]),
+                   formats=("pdf",), out=tmp_path / "latin"))
+    for sid, _ in NAMES[3:]:
+        for part in ("sheets", "keys"):
+            assert pdftext(out / part / f"{sid}.pdf") == pdftext(tmp_path / "latin" / part / f"{sid}.pdf"), sid
+
+
+def test_the_names_document_loads_only_the_fonts_a_name_needs():
+    from worksheet.publish.names import pictures_document
+
+    greek = pictures_document({"g1": "Ελένη", "c1": "Дмитрий"})
+    assert "DejaVu Serif" in greek and "UMing" not in greek and greek.count("add_fallback") == 1
+    both = pictures_document({"g1": "Ελένη", "z1": "王小明"})
+    assert both.count("add_fallback") == 2 and '"AR PL UMing CN:mode=node;", "DejaVu Serif:mode=node;"' in both
+    assert "\\namepage{{\\namefont 王小明}}" in both
+
+
 def _letters(text: str) -> str:
     """The letters of a text without their accents."""
     import unicodedata
@@ -138,7 +174,7 @@ def test_one_engine_for_every_document(tmp_path):
 def test_tex_alone_needs_no_lualatex(tmp_path, monkeypatch):
     from worksheet.publish import pdf
 
-    monkeypatch.setattr(pdf, "lualatex_missing", lambda: pytest.fail("checked lualatex for --format tex"))
+    monkeypatch.setattr(pdf, "lualatex_missing", lambda fonts=(): pytest.fail("checked lualatex for --format tex"))
     write(api.exam(Network(seed=1), roster=roster(tmp_path / "c.csv", NAMES[:3]), formats=("md", "tex"),
                    out=tmp_path / "e"))
     assert (tmp_path / "e" / "keys" / "z1.tex").read_text(encoding="utf-8").startswith(LUALATEX_COMMENT)
@@ -148,7 +184,7 @@ def test_tex_alone_needs_no_lualatex(tmp_path, monkeypatch):
 def test_without_lualatex_one_line_names_the_student_and_what_to_install(tmp_path, monkeypatch):
     from worksheet.publish import pdf
 
-    monkeypatch.setattr(pdf, "lualatex_missing", lambda: "lualatex")
+    monkeypatch.setattr(pdf, "lualatex_missing", lambda fonts=(): "lualatex")
     r = roster(tmp_path / "c.csv", [("a1", "Ann Lee"), ("c1", "Дмитрий Иванов"), ("z1", "王小明")])
     with pytest.raises(RenderError) as info:
         write(api.exam(Network(seed=1), roster=r, formats=("md", "pdf"), out=tmp_path / "e"))
@@ -167,6 +203,7 @@ def test_a_character_no_font_has_is_an_error_not_a_gap(lua_exam, tmp_path):
         write(api.exam(Network(seed=2), Sheet(problems=1), roster=r, formats=("pdf",), out=tmp_path / "e"))
     message = str(info.value)
     assert "\n" not in message and "U+1F600" in message
+    assert message.startswith(f"roster {r} line 2: the name of student e1 (Zoë \U0001F600 Smith): no installed font")
     assert not (tmp_path / "e").exists()
 
 

@@ -438,7 +438,9 @@ def test_every_network_typesets_in_latex():
 
     if tex_engine() is None:
         skip_or_fail("pdflatex is not installed")
-    from worksheet.assessment.sheetdocs import compile_bodies, render_pair
+    from worksheet.assessment.sheetdocs import render_pair, tex_document
+    from worksheet.publish.pdf import compile_pdf
+    from worksheet.publish.pdfsplit import page_ranges
 
     bodies = []
     for n, options in enumerate(SPREAD):
@@ -451,7 +453,8 @@ def test_every_network_typesets_in_latex():
             if level == "full":
                 bodies.append((f"s{n}{level}", r.sheet_body))
             bodies.append((f"k{n}{level}", r.key_body))
-    reader, pages = compile_bodies(bodies, "spread.tex")
+    reader, pages = page_ranges(compile_pdf(tex_document([body for _, body in bodies]), name="spread.tex"),
+                                [tag for tag, _ in bodies])
     assert list(pages) == [tag for tag, _ in bodies]
     first_key = reader.pages[pages["k1full"][0]].extract_text()
     assert "answer key" in first_key and "Page 1 of" in first_key

@@ -69,8 +69,68 @@ def test_points_per_question_reach_the_sheet_key_and_answers(tmp_path):
     sheet = (out / "sheets" / "1.md").read_text(encoding="utf-8")
     assert "**1a** (1 point)" in sheet and "**1b** (1.5 points)" in sheet and "**1c** (2 points)" in sheet
     assert "/ 4.5 |" in sheet
-    with pytest.raises(SpecError, match="points gives 2 values for a problem of 3 questions"):
+    with pytest.raises(SpecError, match="points gives 2 values for the 3 quantities of ask; give one value for all, "
+                                        "or 3, one per quantity in the order of ask"):
         api.exam(Network(seed=11), Sheet(ask="o,delta_o,dE/dw_o", points="1,2"), variants=1, out=tmp_path / "x")
+
+
+FULL = ("h", "o", "E", "delta_o", "dE/dw_o", "w_new_o", "delta_h", "dE/dw_h", "w_new_h")
+
+
+@pytest.mark.parametrize("layers, level", [("2-2-2", "full"), ("2-2-2", "hidden"), ("3-4-2", "output"),
+                                           ("2-2-2-2-2", "forward"), ("2-3-2", "loss"), ("3-2-3-2", "hidden")])
+def test_a_level_asks_the_same_kinds_in_the_same_order_whatever_the_draw(layers, level):
+    from worksheet.assessment.questions import ask_name, level_kinds
+
+    sheet = api.load_sheet(Network(layers=layers, bias=True), Sheet(level=level), None, "x")
+    (kinds,) = level_kinds(sheet.problems[0].spec, level)
+    for seed in range(12):
+        (problem,) = build_problems(sheet, derive_seed(5, "kinds", seed))
+        assert tuple(ask_name(problem.trace.spec, a.quantity) for a in problem.answers) == kinds
+
+
+def test_points_per_question_with_a_level(tmp_path):
+    """One value per question of the level, in the order the level asks them; the sheet, the key
+    and answers.csv carry them."""
+    points = "1,1,1,2,2,1,3,2,1"
+    out = tmp_path / "exam"
+    write(api.exam(Network(seed=11), Sheet(level="full", points=points), variants=2, formats=("md", "json"), out=out))
+    rows = list(csv.DictReader(io.StringIO((out / "answers.csv").read_text(encoding="utf-8"))))
+    for sid in ("1", "2"):
+        mine = [r for r in rows if r["id"] == sid]
+        assert [r["points"] for r in mine] == points.split(",")
+        assert [quantity_kind(r["quantity"]) for r in mine] == ["h", "o", "E", "delta_o", "dE/dw", "w_new", "delta_h",
+                                                                "dE/dw", "w_new"]
+    assert "/ 14 |" in (out / "sheets" / "1.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("network, sheet, message", [
+    (Network(), Sheet(level="full", points="1,1,2"),
+     "points gives 3 values, but level 'full' asks 9 questions of this network (" + ", ".join(FULL) + "); give "
+     "one value for all, or 9 in that order"),
+    (Network(layers="1-1-3-2"), Sheet(level="hidden", points="1,2,3,4"),
+     "points gives 4 values, but level 'hidden' asks 4 or 5 questions of this network, as the hidden layer drawn "
+     "goes; give one value for all, or choose the questions with ask"),
+])
+def test_a_points_list_that_cannot_apply_to_a_level_is_refused_before_any_draw(network, sheet, message):
+    with pytest.raises(SpecError) as info:
+        api.load_sheet(network, sheet, None, "x")
+    assert str(info.value) == message
+
+
+def test_the_command_line_and_the_spec_file_refuse_a_points_list_in_one_line(tmp_path):
+    result = run(["practice", "--level", "output", "--points", "1,2", "--format", "md", "--out", "p"], tmp_path)
+    assert result.returncode == 2 and not (tmp_path / "p").exists()
+    assert result.stderr == ("worksheet: error: points gives 2 values, but level 'output' asks 6 questions of this "
+                             "network (dE/do, delta_o, delta_o, dE/dw_o, dE/dw_o, w_new_o); give one value for all, "
+                             "or 6 in that order\n")
+    (tmp_path / "exam.toml").write_text('level = "loss"\npoints = [1, 2, 3]\n\n[[problem]]\nlayers = "2-2-1"\n\n'
+                                        '[[problem]]\nlayers = "2-2-2"\n', encoding="utf-8")
+    result = run(["exam", "--spec", "exam.toml", "--variants", "2", "--format", "md", "--out", "e"], tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr == ("worksheet: error: spec file exam.toml, problem 1: points gives 3 values, but level "
+                             "'loss' asks 2 questions of this network (o, E); give one value for all, or 2 in that "
+                             "order\n")
 
 
 @pytest.mark.slow

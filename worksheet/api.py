@@ -222,6 +222,7 @@ def _sheet_files(ctx: dict, problems, formats: tuple[str, ...], names: dict[str,
     compile, and the full-solution walkthroughs (LaTeX) of the key."""
     from .assessment.sheetdocs import (add_full_solutions, full_solution_tex, key_json, render_pair, tex_document,
                             walkthrough_contexts)
+    from .documents.texescape import FALLBACK_FONTS, fallback_fonts
 
     files: dict[str, str | bytes] = {}
     solutions: list[str] = []
@@ -236,8 +237,9 @@ def _sheet_files(ctx: dict, problems, formats: tuple[str, ...], names: dict[str,
         files[f"{names['sheet']}.md"] = r.sheet_md
         files[f"{names['key']}.md"] = r.key_md if key_ctx is ctx else render_pair(key_ctx, *tags, ("md",)).key_md
     if "tex" in formats:
-        files[f"{names['sheet']}.tex"] = tex_document([r.sheet_body], engine)
-        files[f"{names['key']}.tex"] = tex_document([r.key_body], engine)
+        fallback = fallback_fonts(student["name"]) if student is not None else FALLBACK_FONTS
+        files[f"{names['sheet']}.tex"] = tex_document([r.sheet_body], engine, fallback)
+        files[f"{names['key']}.tex"] = tex_document([r.key_body], engine, fallback)
         for n, tex in enumerate(solutions, start=1):
             files[f"{names['key']}-solution-{n}.tex"] = tex
     if "json" in formats:
@@ -251,9 +253,7 @@ def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str 
     """A sheet of problems and its answer key, from one draw (`worksheet practice`); `moodle_style`
     (numerical or cloze) shapes the moodle format."""
     from .assessment.examdir import new_seed
-    from .assessment.sheetdocs import compile_bodies, compile_full_solutions
     from .assessment.sheets import build_problems, sheet_context
-    from .publish.pdfsplit import append_pdfs, extract
 
     formats, note = sheet_formats(formats, ("md", "pdf"))
     moodle_style = check_moodle_style(moodle_style)
@@ -278,10 +278,17 @@ def practice(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str 
         # The known mistakes the page names: the grader's diagnosis of each answer.
         files["practice.html"] = practice_page(ctx, drawn, [suspects(p) for p in drawn])
     if "pdf" in formats:
-        reader, pages = compile_bodies([("sheet-practice", r.sheet_body), ("key-practice", r.key_body)], "practice.tex")
-        files["practice.pdf"] = extract(reader, pages["sheet-practice"])
-        key_pdf = extract(reader, pages["key-practice"])
-        files["key.pdf"] = append_pdfs(key_pdf, compile_full_solutions(solutions, "solution")) if solutions else key_pdf
+        from .assessment.sheetdocs import tex_document
+        from .publish.pdf import compile_pdf
+        from .publish.pdfsplit import append_pdfs, split
+        from .publish.typeset import solution_pdfs
+
+        # The sheet and the key typeset as one document, then split at their destinations.
+        pdfs = split(compile_pdf(tex_document([r.sheet_body, r.key_body]), name="practice.tex"),
+                     ["sheet-practice", "key-practice"])
+        files["practice.pdf"] = pdfs["sheet-practice"]
+        key_pdf = pdfs["key-practice"]
+        files["key.pdf"] = append_pdfs(key_pdf, solution_pdfs(solutions, "solution")) if solutions else key_pdf
     if set(LMS_FORMATS) & set(formats):
         from .publish.lms.export import lms_files
         from .publish.lms.items import variant
@@ -350,12 +357,17 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     if "html" in formats:
         raise SpecError("format 'html' is for generate, reference and practice, not for an exam")
     tex_engine = tex_engine or "auto"
-    from .assessment.sheetdocs import TEX_ENGINES, tex_names
+    from .publish.names import TEX_ENGINES, name_of, tex_names
 
     if tex_engine not in TEX_ENGINES:
         raise SpecError(f"tex engine {tex_engine!r} is not known; allowed: {', '.join(TEX_ENGINES)}")
     names_tex, engines = (tex_names(students, source, formats, tex_engine) if {"tex", "pdf"} & set(formats)
                           else ({}, {}))
+    # A name pdflatex cannot set makes its student's LaTeX files lualatex documents; their PDFs
+    # are pdflatex's all the same, with the name a picture lualatex typesets (publish/names.py),
+    # unless every document is to be lualatex's.
+    pictures = ({s.id: (s.name, name_of(s, source)) for s in students if engines.get(s.id) == "lualatex"}
+                if "pdf" in formats and tex_engine == "auto" else {})
     exam_seed = exam_sheet.seed if exam_sheet.seed is not None else new_seed()
     options_hash = exam_sheet.options_hash()
     out = Path("output") / slug(exam_sheet.title) if out is None else Path(out)
@@ -363,7 +375,8 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     keep = check_locked(out, lambda folder: check_folder(folder, *guard), hold=False)
 
     # Per student: the variant drawn once, its sheet and key rendered in memory (on every core).
-    job = partial(_variant, exam_sheet, exam_seed, options_hash, formats, names_tex, engines)
+    job = partial(_variant, exam_sheet, exam_seed, options_hash, formats, names_tex, engines,
+                  pictures=frozenset(pictures))
     files: dict[str, str | bytes] = {}
     expected, records, bodies, solutions, lms_variants = [], [], {}, {}, []
     task = bar.task("variants", len(students))
@@ -383,7 +396,9 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
         from .publish.typeset import exam_pdfs
 
         task = bar.task("typesetting", len(students))
-        files.update(exam_pdfs(students, bodies, solutions, jobs, tex_document, partial(bar.advance, task), engines))
+        pdf_engines = {sid: "pdflatex" if sid in pictures else engine for sid, engine in engines.items()}
+        files.update(exam_pdfs(students, bodies, solutions, jobs, tex_document, partial(bar.advance, task), pdf_engines,
+                               pictures))
     with stage("rendering"):
         files["answers.csv"] = answers_csv(expected)
         if lms_variants:
@@ -405,8 +420,9 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
 
 
 def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...], names_tex: dict[str, str],
-             engines: dict[str, str], s):
-    """One student's variant: drawn once, its sheet and key rendered in memory."""
+             engines: dict[str, str], s, pictures: frozenset[str] = frozenset()):
+    """One student's variant: drawn once, its sheet and key rendered in memory; the LaTeX bodies
+    to typeset print the student's name as a picture where their id is in `pictures`."""
     from decimal import Decimal
 
     from .assessment.examdir import variant_code, variant_seed
@@ -441,6 +457,13 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
             lms = variant(ctx, drawn, s.id, code)
     record = {"id": s.id, "name": s.name, "variant": code, "seed": seed,
               "problem_seeds": [p.trace.spec.seed for p in drawn]}
+    if s.id in pictures:
+        from .assessment.sheetdocs import render_pair
+        from .publish.names import picture_tex
+
+        with stage("rendering"):
+            pictured = {**ctx, "student": {**ctx["student"], "name_tex": picture_tex(s.id)}}
+            rendered = render_pair(pictured, f"sheet-{s.id}", f"key-{s.id}", ("pdf",))
     return {"files": files, "expected": expected, "record": record,
             "bodies": (rendered.sheet_body, rendered.key_body), "solutions": walks, "lms": lms}
 
@@ -526,12 +549,16 @@ def grade(exam_dir: Path, responses: Path, out: Path | None = None, carry_forwar
         files.update(report_files(grades, reviews, title))
     if pdf:
         from .assessment.gradepdf import feedback_documents, report_document
+        from .assessment.roster import Student
+        from .publish.names import tex_names
         from .publish.pdf import compile_pdf
         from .publish.pdfsplit import split
 
         # feedback/<id>.pdf: one TeX run per engine, cut at each student's destination.
+        names, engines = tex_names([Student(r.first.id, r.first.name, 0) for r in reviews], "answers.csv",
+                                   ("pdf",), "auto")
         feedback = {}
-        for engine, tex, paths in feedback_documents(reviews, title, grades.maximum):
+        for engine, tex, paths in feedback_documents(reviews, title, grades.maximum, names, engines):
             pdfs = split(compile_pdf(tex, name="feedback.tex", engine=engine), list(paths))
             feedback.update({paths[tag]: data for tag, data in pdfs.items()})
         files.update(sorted(feedback.items()))

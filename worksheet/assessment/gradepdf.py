@@ -52,17 +52,15 @@ def feedback_body(r: Review, title: str, maximum: Decimal, name_tex: str | None)
     return "\n".join(lines) + "\n"
 
 
-def feedback_documents(reviews: list[Review], title: str,
-                       maximum: Decimal) -> list[tuple[str, str, dict[str, str]]]:
+def feedback_documents(reviews: list[Review], title: str, maximum: Decimal, names: dict[str, str],
+                       engines: dict[str, str]) -> list[tuple[str, str, dict[str, str]]]:
     """The feedback PDFs' LaTeX: per TeX engine, the engine, one document of its students' bodies,
-    and each student's destination tag -> feedback/<id>.pdf (the document is cut there). As for
-    the sheets, a name in a script pdflatex's fonts cannot set is typeset by LuaLaTeX, in a
+    and each student's destination tag -> feedback/<id>.pdf (the document is cut there). `names`
+    and `engines` are each student's name as LaTeX text and TeX engine (publish.names.tex_names):
+    as for the sheets, a name in a script pdflatex's fonts cannot set is typeset by LuaLaTeX, in a
     document of its own engine's students only."""
-    from .roster import Student
-    from .sheetdocs import tex_document, tex_names
+    from .sheetdocs import tex_document
 
-    students = [Student(r.first.id, r.first.name, 0) for r in reviews]
-    names, engines = tex_names(students, "answers.csv", ("pdf",), "auto")
     out = []
     for engine in sorted(set(engines.values())):
         group = [r for r in reviews if engines[r.first.id] == engine]

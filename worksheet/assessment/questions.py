@@ -317,6 +317,58 @@ def choose_asked(spec, ask: tuple[str, ...], stream: Stream, ok) -> list[Quantit
     return sorted(c.chosen, key=Quantity.sort_key)
 
 
+def ask_name(spec, q: Quantity) -> str:
+    """The ASK name of a quantity's kind: `delta_o` for an output delta, `h` for a hidden activation."""
+    where = None if q.kind in LOSS_KINDS else "o" if q.l == spec.depth else "h"
+    return next(name for name, kind in ASK.items() if kind == (q.kind, where))
+
+
+class _Every:
+    """A stream that answers r to every draw (below its range): with r from 0 to the network's
+    depth, every layer a level draws is drawn once."""
+
+    def __init__(self, r: int):
+        self.r = r
+
+    def below(self, n: int) -> int:
+        return self.r % n
+
+
+def level_kinds(spec, level: str) -> list[tuple[str, ...]]:
+    """The kinds (ASK's names) a level asks of this network, question by question, for each way
+    the draw may go: one list for every level but `hidden` in a network whose hidden layers differ
+    in how many weights they have (one of a single weight asks one gradient fewer)."""
+    found: list[tuple[str, ...]] = []
+    for r in range(spec.depth):
+        chosen = choose(spec, level, _Every(r), lambda q: True)
+        kinds = tuple(ask_name(spec, q) for q in chosen or ())
+        if kinds not in found:
+            found.append(kinds)
+    return sorted(found, key=len)
+
+
+def check_points(points: tuple, spec, level: str, ask: tuple[str, ...] | None) -> None:
+    """A list of points (one per question) that fits the questions asked: as many as `ask`
+    lists, or as the level asks of this network, whatever the draw."""
+    if len(points) == 1:
+        return
+    if ask is not None:
+        if len(points) != len(ask):
+            raise SpecError(f"points gives {len(points)} values for the {len(ask)} quantities of ask; give one "
+                            f"value for all, or {len(ask)}, one per quantity in the order of ask")
+        return
+    kinds = level_kinds(spec, level)
+    if len(kinds) > 1:
+        counts = " or ".join(str(len(k)) for k in kinds)
+        raise SpecError(f"points gives {len(points)} values, but level '{level}' asks {counts} questions of this "
+                        "network, as the hidden layer drawn goes; give one value for all, or choose the "
+                        "questions with ask")
+    if len(points) != len(kinds[0]):
+        raise SpecError(f"points gives {len(points)} values, but level '{level}' asks {len(kinds[0])} questions of "
+                        f"this network ({', '.join(kinds[0])}); give one value for all, or {len(kinds[0])} in that "
+                        "order")
+
+
 def _follows(q: Quantity, earlier: Quantity) -> bool:
     if q.kind in ("grad_W", "grad_b", "b_new") and earlier.kind == "delta":
         return (q.l, q.j) == (earlier.l, earlier.j)

@@ -1,4 +1,4 @@
-"""A sheet's documents in memory: Markdown, LaTeX, one PDF compilation for many, key JSON, full solutions."""
+"""A sheet's documents in memory: Markdown, LaTeX bodies and documents, key JSON, full solutions."""
 
 from __future__ import annotations
 
@@ -8,31 +8,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import __version__
+from ..documents.texescape import FALLBACK_FONTS
 from .sheets import EXACT_FOOTNOTE, Problem
 
 KEY_SCHEMA = "worksheet.key/1"
-TEX_ENGINES = ("auto", "lualatex")
-
-
-def tex_names(students, source: str, formats: tuple[str, ...],
-              choice: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Each name as LaTeX text and each student's TeX engine (publish.pdf.engine_for). With
-    `auto`, a student's documents depend on their own name alone: pdflatex when it can be set
-    with T1 fonts, else lualatex with the name as written; with `lualatex`, every document."""
-    from ..documents.texescape import tex_name, tex_name_unicode
-    from ..publish.pdf import engine_for
-
-    names, engines = {}, {}
-    for s in students:
-        try:
-            latin = tex_name(s.name) if choice == "auto" else None
-        except ValueError:
-            latin = None
-        where = f"{source} line {s.line}" if s.line else source
-        who = f"{where}: the name of student {s.id} ({s.name})" if choice == "auto" else "--tex-engine lualatex"
-        engines[s.id] = engine_for(latin is not None, "pdf" in formats, who)
-        names[s.id] = latin if latin is not None else tex_name_unicode(s.name)
-    return names, engines
 
 
 @dataclass(frozen=True)
@@ -70,21 +49,13 @@ def problem_data(ctx: dict[str, Any], dialect: str) -> list[str]:
     return [render_part("_problem_data.j2", {"p": p, "dialect": dialect}) for p in ctx["problems"]]
 
 
-def tex_document(bodies: list[str], engine: str = "pdflatex") -> str:
+def tex_document(bodies: list[str], engine: str = "pdflatex", fallback: tuple[str, ...] = FALLBACK_FONTS) -> str:
     """The document of `bodies` for `engine`: pdflatex with T1 fonts, or lualatex with fontspec
-    and fallback fonts when a student's name is in a script T1 cannot set."""
+    and the `fallback` fonts when a student's name is in a script T1 cannot set."""
     from ..documents.render import render_latex
 
-    return render_latex("sheets.tex.j2", {"bodies": bodies, "version": __version__, "engine": engine})
-
-
-def compile_bodies(bodies: list[tuple[str, str]], name: str) -> tuple[object, dict[str, range]]:
-    """Compile (tag, body) pairs as ONE document; the reader and each tag's pages."""
-    from ..publish.pdf import compile_pdf
-    from ..publish.pdfsplit import page_ranges
-
-    pdf = compile_pdf(tex_document([body for _, body in bodies]), name=name)
-    return page_ranges(pdf, [tag for tag, _ in bodies])
+    return render_latex("sheets.tex.j2", {"bodies": bodies, "version": __version__, "engine": engine,
+                                          "fallback": fallback})
 
 
 # ---------------------------------------------------------------- full solutions
@@ -142,15 +113,6 @@ def full_solution_tex(walk: dict[str, Any], number: int) -> str:
     from ..documents.render import render_latex
 
     return render_latex("walkthrough.tex.j2", {**walk, "title": f"Full solution of problem {number}"})
-
-
-def compile_full_solutions(texs: list[str], stem: str) -> list[bytes]:
-    """The walkthrough PDFs, compiled side by side on every core (each is a TeX run of its own)."""
-    from ..publish.batch import available_cores
-    from ..publish.pdf import compile_pdf, each
-
-    return each(lambda nt: compile_pdf(nt[1], name=f"{stem}-{nt[0]}.tex"), enumerate(texs, start=1),
-                available_cores())
 
 
 # ---------------------------------------------------------------- key JSON

@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import inputs
 from ..errors import SpecError
-from .questions import LEVELS, check_ask, check_level
+from .questions import LEVELS, check_ask, check_level, check_points
 from ..engine.spec import GivenValues, NetworkSpec, build_spec, read_toml, spec_table
 
 MAX_PROBLEMS = 10
@@ -174,6 +174,7 @@ def build_sheet_spec(
             check_level(p_level, spec.depth)
             pts = parse_points_list(p_points)
             asked = None if p_ask is None else check_ask(p_ask, spec)
+            check_points(pts, spec, p_level, asked)
         except SpecError as exc:
             raise SpecError(f"{here}: {exc}" if listed is not None else str(exc)) from None
         out.append(ProblemSpec(spec=spec, given=given, level=p_level, points=pts, ask=asked))

@@ -8,6 +8,7 @@ from typing import Any
 
 from ...documents.notation import neuron, weight_plain
 from ...documents.numbers import parse_shown, places_of
+from ...documents.render import render_part
 from . import html
 
 
@@ -84,6 +85,12 @@ def quantity_name(spec, kind: str, l: int, j: int, i: int) -> str:
     raise ValueError(kind)
 
 
+def problem_data(record: dict[str, Any]) -> str:
+    """What a problem gives, in the words of the sheet, the key and the practice page
+    (templates/_problem_data.j2), as an LMS's question text shows it (dialects/lms.j2)."""
+    return render_part("_problem_data.j2", {"p": record, "dialect": "dialects/lms.j2"})
+
+
 def variant(ctx: dict[str, Any], problems, ident: str, code: str) -> Variant:
     """The LMS records of one sheet context (sheets.sheet_context) and its drawn problems: the
     prompts, worked lines, values and tolerances the key shows, nothing computed again."""
@@ -102,5 +109,5 @@ def variant(ctx: dict[str, Any], problems, ident: str, code: str) -> Variant:
                 choice=q["answer"].get("letter", ""),
             ))
         records.append(Problem(record["number"], f"Problem {record['number']}: {record['level_title']}",
-                               html.problem_data(record), tuple(parts)))
+                               problem_data(record), tuple(parts)))
     return Variant(ident, code, tuple(records))
