@@ -3,7 +3,7 @@ its printed numbers give its printed results."""
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
+from decimal import Decimal, Overflow, localcontext
 from typing import NamedTuple
 
 from .numbers import e_form, places_of, round_decimal_places
@@ -87,8 +87,10 @@ def all_hold(claimed: list[tuple[object, Num]]) -> bool:
         for expression, result in claimed:
             try:
                 exact = _value(expression)
-            except ArithmeticError:  # beyond the range of a worked solution (sigma(-2e12)): saturated, shown as is
+            except (Beyond, Overflow):  # beyond the range of a worked solution (sigma(-2e12)): saturated, shown as is
                 continue
+            except ArithmeticError:  # 1/0, ln 0: no number, so nothing the line shows can follow from it
+                return False
             shown = Decimal(result.text)
             places = -shown.adjusted() + 2 if "e" in result.text else places_of(result.text)
             if round_decimal_places(exact, places) != shown:
@@ -104,6 +106,10 @@ class Beyond(ArithmeticError):
     """A value larger than any a worked solution holds."""
 
 
+class Undefined(ArithmeticError):
+    """No number: the logarithm of 0, an infinite result."""
+
+
 def value(x) -> Decimal:
     """The exact value of an expression of numbers, to 40 digits."""
     with localcontext() as ctx:
@@ -117,6 +123,8 @@ def _value(x) -> Decimal:
     if type(x) is int:
         return Decimal(x)
     result = _EVALUATE[x[0]](*[_value(part) for part in x[1:]])
+    if not result.is_finite():
+        raise Undefined(x[0])
     if abs(result) > _LARGEST:
         raise Beyond(x[0])
     return result
