@@ -246,8 +246,9 @@ def choose(spec, level: str, stream: Stream, ok) -> list[Quantity] | None:
     return sorted(c.chosen, key=Quantity.sort_key)
 
 
-# What `--ask` names: the kinds of quantity `grade` counts by (quantity names without their
-# indices), each a kind of the trace in the output layer ("o") or any hidden layer ("h").
+# What `--ask` names: each a kind of the trace in the output layer ("o") or any hidden layer ("h").
+# `grade` counts by a quantity's name without its indices (grading.quantity_kind), which is the
+# same name for neurons (delta_h1 -> delta_h) but has no layer for weights and biases (w5_new -> w_new).
 ASK = {
     "net_h": ("z", "h"), "h": ("a", "h"), "net_o": ("z", "o"), "o": ("a", "o"),
     "E_k": ("E_k", None), "E": ("E", None), "dE/do": ("dE_do", "o"), "dE/dh": ("error", "h"),

@@ -53,7 +53,8 @@ def _character(match: re.Match) -> str:
     return _KEEP_ESCAPED.get(ch, ch)
 
 
-@lru_cache(maxsize=None)
+# Bounded: the formulas of one page repeat (symbols, rules), its numbers mostly do not.
+@lru_cache(maxsize=4096)
 def mathml(latex: str, display: bool = False) -> str:
     """One formula as a <math> element for HTML. Raises RenderError for LaTeX the converter
     cannot read, or that it would show as a raw command."""
