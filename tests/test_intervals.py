@@ -124,12 +124,28 @@ def test_a_written_value_rounded_one_digit_finer_is_inside():
     assert r(point) is point
 
 
-def test_a_piecewise_derivative_whose_net_input_may_have_either_sign_is_graded():
-    """A leaky-ReLU hidden neuron whose net input rounds to 0.00 at 2 decimals: its derivative may
-    be 1 or the slope; the problem is redrawn or asked, never a crash."""
+def test_a_piecewise_derivative_whose_net_input_may_have_either_sign_is_widened():
+    """Where a leaky-ReLU neuron's net input may have either sign, its derivative's bounds are the
+    slope and the integer 1 (ReLU: the integers 0 and 1); each is widened by half a unit of the
+    digit after those displayed, as any written value is."""
+    from worksheet.api import load_spec, solve
+    from worksheet.engine.intervals import Intervals
+    from worksheet.options import Network
+
+    spec, given = load_spec(Network(seed=6, layers="2-3-2", precision=2, activation="leaky_relu,tanh", loss="mse"))
+    ops = Intervals(solve(spec, given))
+    leaky = ops.r(Iv(Decimal("0.01"), 1))
+    assert leaky.lo < Decimal("0.01") and leaky.hi == Decimal("1.0005")
+    relu = ops.r(Iv(0, 1))
+    assert relu.lo == Decimal("-0.0005") and relu.hi == Decimal("1.0005")
+
+
+def test_a_practice_sheet_whose_leaky_relu_net_input_rounds_to_zero_is_made():
+    """The sheet that stopped with a traceback: a hidden net input of 2-decimal practice rounds
+    to 0.00, so its derivative may be 1 or the slope."""
     from worksheet.api import practice
     from worksheet.options import Network, Sheet
 
     network = Network(seed=6, layers="2-3-2", precision=2, bias=True, activation="leaky_relu,tanh", loss="mse")
     docs = practice(network, Sheet(level="output"), formats=("md",))
-    assert any(name.endswith(".md") for name in docs.files)
+    assert "key.md" in docs.files and "practice.md" in docs.files
