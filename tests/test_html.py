@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from htmlpages import CASES, practice_page
+from problemdata import NETWORKS, sheet_problem_data, words
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -122,39 +123,23 @@ def test_the_page_carries_the_keys_values_and_tolerances(tmp_path, name, level):
     assert "merror" not in text and not re.search(r"<math[^>]*>[^<]*\\", text)
 
 
-def _words(text: str) -> str:
-    return " ".join(text.split())
-
-
-@pytest.mark.parametrize("network", [
-    worksheet.Network(seed=11, layers="3-4-2", activation="tanh", bias=True),
-    worksheet.Network(seed=12, layers="2-3-2", activation="leaky_relu,sigmoid", loss="bce", leaky_slope=0.1,
-                      bias=True, bias_policy="frozen", steps=2, update_order="sequential", rounding="carried",
-                      precision=4),
-], ids=["tanh", "every-rule"])
-def test_the_page_words_the_problem_data_as_the_sheet_does(tmp_path, network):
+@pytest.mark.parametrize("network", NETWORKS)
+def test_the_page_words_the_problem_data_as_the_sheet_does(network):
     """The page's problem data comes from the sheet's own template: the same sentences, the same
     tables with the same heads, every formula of the sheet as one MathML element."""
     docs = worksheet.practice(network, worksheet.Sheet(problems=2, level="full"), formats=("md", "html"))
-    md = docs.files["practice.md"].decode("utf-8")
     tree = lxml_html.fromstring(docs.files["practice.html"].decode("utf-8"))
-    for n, part in enumerate(md.split("\n## Problem ")[1:], start=1):
-        data = part.split("\n", 1)[1].split(f"\n**{n}a**")[0].strip()
+    for n, data in enumerate(sheet_problem_data(docs.files["practice.md"].decode("utf-8")), start=1):
         section = tree.get_element_by_id(f"problem-{n}")
         shown = section.xpath("./p | ./div[@class='tables']/table | ./div[@class='scroll']/table | ./p[@class='table-title']")
-        assert len(section.xpath(".//math")) - len(section.xpath(".//form//math")) == len(re.findall(r"\$[^$]+\$", data))
+        assert len(section.xpath(".//math")) - len(section.xpath(".//form//math")) == len(data.formulas)
         for element in section.xpath(".//math"):
             element.drop_tree()
-        paragraphs = [_words(e.text_content()) for e in shown if e.tag == "p" and "table-title" not in e.classes]
-        sentences = [_words(re.sub(r"\$[^$]+\$", "", b).replace("**", "")) for b in data.split("\n\n")
-                     if b.startswith(("**Network:**", "**Rounding:**", "Give each answer"))]
-        assert paragraphs == [sentences[0], " ".join(sentences[1:])]
-        heads = [[_words(th.text_content()) for th in t.xpath("./thead//th")] for t in shown if t.tag == "table"]
-        md_heads = [[_words(re.sub(r"\$[^$]+\$", "", c)) for c in line.strip("|").split("|")]
-                    for line in re.findall(r"^\|.*\|$", data, re.M) if line.startswith(("| Input", "| Output", "| Into"))]
-        assert heads == md_heads
-        titles = [_words(e.text_content()) for e in shown if "table-title" in e.classes]
-        assert titles == re.findall(r"^(Weights from .*):$", data, re.M)
+        paragraphs = [words(e.text_content()) for e in shown if e.tag == "p" and "table-title" not in e.classes]
+        assert paragraphs == [data.sentences[0], " ".join(data.sentences[1:])]
+        heads = [[words(th.text_content()) for th in t.xpath("./thead//th")] for t in shown if t.tag == "table"]
+        assert heads == data.heads
+        assert [words(e.text_content()) for e in shown if "table-title" in e.classes] == data.titles
         # Every table named, every head cell and row head scoped.
         for table in section.xpath(".//table"):
             assert table.xpath("./caption") or table.get("aria-label")
