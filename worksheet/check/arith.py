@@ -7,11 +7,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 
+from ..documents.expressions import EXACT_DIGITS, LARGEST, exact_tanh
 from ..documents.numbers import round_decimal
 
-_PREC = 40
 _SLACK = Decimal("1e-30")
-_LARGEST = Decimal("1e30")
 NUMBER = r"\d+(?:\.\d+)?|\.\d+"
 _NUMBER = re.compile(NUMBER)
 _TOKEN = re.compile(rf"\s*({NUMBER}|\\frac|\\exp|\\sigma|\\ln|\\log|\\tanh|\\eta|\\alpha|[-+*/^(){{}}e]|\S)")
@@ -69,7 +68,7 @@ class _Eval:
 
     def rounded(self, iv: Iv) -> Iv:
         self.ops += 1
-        if max(abs(iv.lo), abs(iv.hi)) > _LARGEST:
+        if max(abs(iv.lo), abs(iv.hi)) > LARGEST:
             raise NotArithmetic("beyond any value of a worked solution")
         if not self.wide:
             return iv
@@ -180,7 +179,7 @@ class _Eval:
             if tok == "\\sigma":
                 f = lambda x: 1 / (1 + (-x).exp())
             elif tok == "\\tanh":
-                f = lambda x: _tanh(x)
+                f = exact_tanh
             else:
                 if arg.lo <= 0:
                     raise NotArithmetic("log of a value that can be 0")
@@ -232,13 +231,6 @@ def _pow(a: Iv, n: int) -> Iv:
     return Iv(lo, hi)
 
 
-def _tanh(x: Decimal) -> Decimal:
-    if abs(x) > 60:
-        return Decimal(1 if x > 0 else -1)
-    e = (2 * x).exp()
-    return (e - 1) / (e + 1)
-
-
 def _monotone(f, iv: Iv) -> Iv:
     if iv.lo == iv.hi:  # a point (an exact evaluation): one exp, sigma or log
         a = f(iv.lo)
@@ -260,7 +252,7 @@ def evaluate(text: str, wide: bool = False, precision: int = 5, constants: dict[
     learning rate). Raises NotArithmetic for anything else, and for a lone number (nothing to check)."""
     toks = tokens(text)
     with localcontext() as ctx:
-        ctx.prec = _PREC
+        ctx.prec = EXACT_DIGITS
         ev = _Eval(toks, wide, precision, constants or {})
         try:
             value = ev.run()

@@ -83,7 +83,7 @@ def holds(expression, result: Num) -> bool:
 
 def all_hold(claimed: list[tuple[object, Num]]) -> bool:
     with localcontext() as ctx:
-        ctx.prec = _PREC
+        ctx.prec = EXACT_DIGITS
         for expression, result in claimed:
             try:
                 exact = _value(expression)
@@ -98,8 +98,10 @@ def all_hold(claimed: list[tuple[object, Num]]) -> bool:
     return True
 
 
-_PREC = 40
-_LARGEST = Decimal("1e30")
+# Exact evaluation of printed arithmetic, here and in check/arith.py: 40 digits, and no value a
+# worked solution holds beyond 1e30 (larger ones are saturated, shown as they are).
+EXACT_DIGITS = 40
+LARGEST = Decimal("1e30")
 
 
 class Beyond(ArithmeticError):
@@ -113,7 +115,7 @@ class Undefined(ArithmeticError):
 def value(x) -> Decimal:
     """The exact value of an expression of numbers, to 40 digits."""
     with localcontext() as ctx:
-        ctx.prec = _PREC
+        ctx.prec = EXACT_DIGITS
         return _value(x)
 
 
@@ -125,12 +127,12 @@ def _value(x) -> Decimal:
     result = _EVALUATE[x[0]](*[_value(part) for part in x[1:]])
     if not result.is_finite():
         raise Undefined(x[0])
-    if abs(result) > _LARGEST:
+    if abs(result) > LARGEST:
         raise Beyond(x[0])
     return result
 
 
-def _tanh(x: Decimal) -> Decimal:
+def exact_tanh(x: Decimal) -> Decimal:
     if abs(x) > 60:
         return Decimal(1 if x > 0 else -1)
     e = (2 * x).exp()
@@ -156,7 +158,7 @@ _EVALUATE = {
     "exp": lambda a: a.exp(),
     "bracket": lambda a: a,
     "sigma": lambda a: 1 / (1 + (-a).exp()),
-    "tanh": _tanh,
+    "tanh": exact_tanh,
     "ln": lambda a: a.ln(),
     "max": max,
 }
