@@ -52,15 +52,28 @@ def _environment():
 
     from ..resources import templates_dir
 
+    Macro = jinja2.runtime.Macro
+    missing = jinja2.utils.missing
+
     class Context(jinja2.runtime.Context):
         def call(__self, __obj, *args, **kwargs):
             # A dialect's macros are called for every value a document shows; a macro never asks
-            # for the context, so the checks Jinja makes for a callable that may are skipped.
-            if type(__obj) is not jinja2.runtime.Macro:
+            # for the context, so the checks Jinja makes for a callable that may are skipped, and
+            # a macro called with its own arguments alone (or a call block's caller) runs its body
+            # directly: its missing arguments passed as Jinja's `missing`, which the body replaces
+            # with their defaults, as Macro.__call__ does.
+            if type(__obj) is not Macro:
                 return super().call(__obj, *args, **kwargs)
             kwargs.pop("_block_vars", None)
             kwargs.pop("_loop_vars", None)
             try:
+                free = len(__obj.arguments) - len(args)
+                if free < 0 or __obj.catch_kwargs or __obj.catch_varargs or __obj.explicit_caller:
+                    return __obj(*args, **kwargs)
+                if not kwargs and not __obj.caller:
+                    return __obj._func(*args, *(missing,) * free)
+                if __obj.caller and len(kwargs) == 1 and "caller" in kwargs:
+                    return __obj._func(*args, *(missing,) * free, kwargs["caller"])
                 return __obj(*args, **kwargs)
             except StopIteration:
                 return __self.environment.undefined(
