@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal, Overflow, localcontext
 from typing import NamedTuple
 
-from .numbers import e_form, places_of, round_decimal_places
+from .numbers import e_form, round_decimal_places
 
 # An expression is a symbol, a printed number, a small integer, or an operation: a tuple of the
 # operation's name and its operands, as the formula trees of documents/steps.py.
@@ -82,6 +82,8 @@ def holds(expression, result: Num) -> bool:
 
 
 def all_hold(claimed: list[tuple[object, Num]]) -> bool:
+    if not claimed:
+        return True
     with localcontext() as ctx:
         ctx.prec = EXACT_DIGITS
         for expression, result in claimed:
@@ -92,7 +94,9 @@ def all_hold(claimed: list[tuple[object, Num]]) -> bool:
             except ArithmeticError:  # 1/0, ln 0: no number, so nothing the line shows can follow from it
                 return False
             shown = Decimal(result.text)
-            places = -shown.adjusted() + 2 if "e" in result.text else places_of(result.text)
+            # The printed digits: a fixed number's decimals, as its Decimal keeps them; 3 significant
+            # digits in scientific form.
+            places = -shown.adjusted() + 2 if "e" in result.text else -shown.as_tuple().exponent
             if round_decimal_places(exact, places) != shown:
                 return False
     return True
@@ -120,11 +124,15 @@ def value(x) -> Decimal:
 
 
 def _value(x) -> Decimal:
-    if type(x) is Num:
+    kind = type(x)
+    if kind is Num:
         return Decimal(x.text)
-    if type(x) is int:
+    if kind is int:
         return Decimal(x)
-    result = _EVALUATE[x[0]](*[_value(part) for part in x[1:]])
+    if len(x) == 3:  # most operations are binary: no list of operands
+        result = _EVALUATE[x[0]](_value(x[1]), _value(x[2]))
+    else:
+        result = _EVALUATE[x[0]](*[_value(part) for part in x[1:]])
     if not result.is_finite():
         raise Undefined(x[0])
     if abs(result) > LARGEST:
