@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from .. import __version__
@@ -52,10 +53,20 @@ def problem_data(ctx: dict[str, Any], dialect: str) -> list[str]:
 def tex_document(bodies: list[str], engine: str = "pdflatex", fallback: tuple[str, ...] = FALLBACK_FONTS) -> str:
     """The document of `bodies` for `engine`: pdflatex with T1 fonts, or lualatex with fontspec
     and the `fallback` fonts when a student's name is in a script T1 cannot set."""
+    head, tail = _frame(engine, tuple(fallback))
+    return head + "".join(body + "\n" for body in bodies) + tail
+
+
+@lru_cache(maxsize=64)
+def _frame(engine: str, fallback: tuple[str, ...]) -> tuple[str, str]:
+    """What sheets.tex.j2 writes before and after its bodies (each followed by a line break): the
+    same for every student an engine and fonts typeset, rendered once."""
     from ..documents.render import render_latex
 
-    return render_latex("sheets.tex.j2", {"bodies": bodies, "version": __version__, "engine": engine,
-                                          "fallback": fallback})
+    mark = "\0body\0"
+    head, tail = render_latex("sheets.tex.j2", {"bodies": [mark], "version": __version__, "engine": engine,
+                                                "fallback": fallback}).split(mark + "\n")
+    return head, tail
 
 
 # ---------------------------------------------------------------- full solutions
