@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import subprocess
 import sys
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import oracle
 from worksheet.engine.activations import ACTIVATIONS
 from worksheet.api import load_spec, reference_spec_path
 from worksheet.engine.calculator import Exact, LayerTrace, LossTrace, StepTrace, calculate
+from worksheet.engine.finite import check_finite
 from worksheet.errors import NumericError, SpecError
 from worksheet.documents.export import to_json
 from worksheet.engine.losses import LOSSES
@@ -720,6 +722,37 @@ def _walk_floats(obj):
         for f in fields(obj):
             if f.name not in ("log_o", "log_1mo"):  # checked beside their coefficients
                 yield from _walk_floats(getattr(obj, f.name))
+
+
+@dataclass(frozen=True)
+class _Record:
+    spec: object
+    numbers: tuple
+    nested: object = None
+
+
+@pytest.mark.parametrize("numbers, names", [
+    ((0.5, -1.25, 3), None),
+    ((1e308, 1e308, -1e308), None),  # a sum that overflows, of finite numbers only
+    ((10**400, 0.5), None),  # an integer beyond a float: never a fault
+    ((Decimal("NaN"), "text", None, 2.0), None),  # numbers of other kinds are not floats
+    ((0.5, math.inf), "numbers[2] is infinite"),
+    ((math.nan,), "numbers[1] is not a number"),
+    (((0.5, 1.0), (math.inf, -math.inf)), "numbers[2][1] is infinite"),
+    ((None, (1.0, "x", -math.inf)), "numbers[2][3] is infinite"),
+])
+def test_check_finite_finds_the_first_fault_anywhere(numbers, names):
+    """check_finite looks at every float of a trace once, a tuple of numbers at a time, and names
+    the first that is infinite or not a number; what is only too large to add up is no fault."""
+    record = _Record(spec=math.nan, numbers=numbers, nested=_Record(spec=None, numbers=(1.0, 2.0)))
+    if names is None:
+        check_finite(record)
+    else:
+        with pytest.raises(NumericError, match=re.escape(names)):
+            check_finite(record)
+    deep = _Record(spec=None, numbers=(), nested=_Record(spec=None, numbers=(0.0, math.inf)))
+    with pytest.raises(NumericError, match=re.escape("nested.numbers[2] is infinite")):
+        check_finite(deep)
 
 
 LARGE = [

@@ -13,39 +13,36 @@ def check_finite(trace) -> None:
     (a frozen dataclass of numbers, tuples and nested dataclasses); the calculator's own checks
     name the common cases, this one the rest (ln 0 of an output whose target is 0, ...). Every
     number is looked at without naming it; the name is found only for an error."""
-    if not all(map(math.isfinite, _floats(trace, []))):
+    if not math.isfinite(_total(trace)):
         _named(trace)
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}  # the fields of each dataclass met, but its spec
 
 
-def _floats(x, out: list) -> list:
-    """Every float in x, in the order _named visits them, appended to `out`."""
+def _total(x) -> float:
+    """The sum of the floats in x: not finite when one of them is not (or when the sum overflows,
+    which _named then finds no fault in). A tuple of numbers is summed at once."""
     cls = x.__class__
     if cls is float:
-        out.append(x)
-    elif cls is tuple or cls is list:
-        for y in x:
-            if y.__class__ is float:
-                out.append(y)
-            elif y is not None:
-                _floats(y, out)
-    elif cls in _FIELDS:
-        for name in _FIELDS[cls]:
-            _floats(getattr(x, name), out)
-    elif isinstance(x, float):
-        out.append(x)
-    elif isinstance(x, (tuple, list)):
-        for y in x:
-            _floats(y, out)
-    elif isinstance(x, dict):
-        for y in x.values():
-            _floats(y, out)
-    elif dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return x
+    if cls is tuple or cls is list:
+        try:
+            return sum(x, 0.0)
+        except (TypeError, OverflowError):  # not numbers only (or an integer too large for a float)
+            return sum([_total(y) for y in x if y is not None], 0.0)
+    if cls in _FIELDS:
+        return sum([_total(getattr(x, name)) for name in _FIELDS[cls]], 0.0)
+    if isinstance(x, float):
+        return float(x)
+    if isinstance(x, (tuple, list)):
+        return sum([_total(y) for y in x], 0.0)
+    if isinstance(x, dict):
+        return sum([_total(y) for y in x.values()], 0.0)
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
         _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(x) if f.name != "spec")
-        _floats(x, out)
-    return out
+        return _total(x)
+    return 0.0
 
 
 def _named(trace, where: str = "") -> None:
