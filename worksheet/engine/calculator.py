@@ -165,7 +165,10 @@ class Exact:
         return float(x)
 
     def vector(self, xs) -> tuple:
-        return tuple(None if x is None else float(x) for x in xs)
+        try:
+            return tuple(map(float, xs))
+        except TypeError:  # a None: what a neuron does not have
+            return tuple([None if x is None else float(x) for x in xs])
 
     def r(self, x):
         return x

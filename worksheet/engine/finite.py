@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from decimal import Decimal
 
 from ..errors import NumericError
 
@@ -18,21 +19,26 @@ def check_finite(trace) -> None:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}  # the fields of each dataclass met, but its spec
+_NOT_FLOATS = frozenset({type(None), int, bool, str, Decimal})  # what a trace holds besides floats
 
 
 def _total(x) -> float:
     """The sum of the floats in x: not finite when one of them is not (or when the sum overflows,
-    which _named then finds no fault in). A tuple of numbers is summed at once."""
+    which _named then finds no fault in). A tuple of floats is summed at once."""
     cls = x.__class__
     if cls is float:
         return x
     if cls is tuple or cls is list:
-        try:
-            return sum(x, 0.0)
-        except (TypeError, OverflowError):  # not numbers only (or an integer too large for a float)
-            return sum([_total(y) for y in x if y is not None], 0.0)
+        if x and x[0].__class__ is float:
+            try:
+                return sum(x, 0.0)
+            except (TypeError, OverflowError):  # not floats only (or an integer too large for one)
+                pass
+        return sum([_total(y) for y in x], 0.0)
     if cls in _FIELDS:
         return sum([_total(getattr(x, name)) for name in _FIELDS[cls]], 0.0)
+    if cls in _NOT_FLOATS:
+        return 0.0
     if isinstance(x, float):
         return float(x)
     if isinstance(x, (tuple, list)):
