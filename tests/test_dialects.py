@@ -3,6 +3,7 @@ copy of the wording."""
 
 from __future__ import annotations
 
+import random
 import re
 
 import lxml.html
@@ -150,3 +151,24 @@ def test_html_dialect_renders_the_keys(options, level):
     text = tree.text_content()
     for leftover in ("$", "\\", "**", "| "):
         assert leftover not in text, (leftover, text[max(0, text.find(leftover) - 80):text.find(leftover) + 80])
+
+
+def _rules_line_by_line(text: str) -> str:
+    """The rule as a walk over lines: a rule under a non-empty line that is not itself a rule
+    given a blank line gets one."""
+    lines = text.split("\n")
+    out, separated = lines[:1], -1
+    for n in range(1, len(lines)):
+        if lines[n] in ("---", "===") and lines[n - 1] and separated != n - 1:
+            out.append("")
+            separated = n
+        out.append(lines[n])
+    return "\n".join(out)
+
+
+def test_blank_lines_before_rules_as_a_walk_over_lines():
+    rng = random.Random(7)
+    parts = ["---", "===", "", "a", "--", "----", "b ---", " ---", "===="]
+    for _ in range(20000):
+        text = "\n".join(rng.choice(parts) for _ in range(rng.randint(0, 8))) + rng.choice(["", "\n"])
+        assert _blank_line_before_rules(text) == _rules_line_by_line(text), repr(text)

@@ -160,15 +160,21 @@ def render_markdown(name: str, context: dict) -> str:
 def _blank_line_before_rules(text: str) -> str:
     """A blank line between a line of text and a rule (--- or ===) right under it, which would
     make that line a setext heading; a rule right under a rule that got one gets none."""
-    lines = text.split("\n")
-    out = lines[:1]
-    separated = -1
-    for n in range(1, len(lines)):
-        if lines[n] in ("---", "===") and lines[n - 1] and separated != n - 1:
-            out.append("")
-            separated = n
-        out.append(lines[n])
-    return "\n".join(out)
+    out = []
+    done = 0  # the text up to here is in `out`
+    separated = -1  # where the last rule given a blank line ends
+    for rule in _RULE.finditer(text):
+        start = rule.start()
+        if start > 1 and text[start - 2] != "\n" and separated != start - 1:
+            out.append(text[done:start])
+            out.append("\n")
+            done = start
+            separated = rule.end()
+    out.append(text[done:])
+    return "".join(out)
+
+
+_RULE = re.compile(r"(?<=\n)(?:---|===)(?=\n|\Z)")
 
 
 def render_latex(name: str, context: dict) -> str:
