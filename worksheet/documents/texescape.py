@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from ..errors import RenderError
 
@@ -44,7 +45,12 @@ _PLAIN = frozenset(map(chr, range(32, 127))) - set(_TEX_SPECIAL) - set("".join(_
 def tex_escape(value) -> str:
     """Text for LaTeX text mode that prints literally: specials escaped, ligatures broken,
     line breaks as spaces. A character pdflatex cannot typeset is a RenderError, not a TeX error."""
-    text = str(value)
+    return _escaped(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _escaped(text: str) -> str:
+    """tex_escape of a text: worked out once for the titles and names every variant repeats."""
     if _PLAIN.issuperset(text):  # most names and titles: nothing to escape
         return text
     text = unicodedata.normalize("NFC", text)
