@@ -47,8 +47,9 @@ def has_symbol(x) -> bool:
     if kind is Sym:
         return True
     if kind is tuple:
-        for part in x:
-            if has_symbol(part):
+        for part in x[1:]:  # an operation: its name, then its operands
+            kind = type(part)
+            if kind is Sym or (kind is tuple and has_symbol(part)):
                 return True
     return False
 
@@ -130,9 +131,11 @@ def _value(x) -> Decimal:
     if kind is int:
         return Decimal(x)
     if len(x) == 3:  # most operations are binary: no list of operands
-        result = _EVALUATE[x[0]](_value(x[1]), _value(x[2]))
+        a, b = x[1], x[2]
+        result = _EVALUATE[x[0]](Decimal(a.text) if type(a) is Num else _value(a),
+                                 Decimal(b.text) if type(b) is Num else _value(b))
     else:
-        result = _EVALUATE[x[0]](*[_value(part) for part in x[1:]])
+        result = _EVALUATE[x[0]](*[Decimal(part.text) if type(part) is Num else _value(part) for part in x[1:]])
     if not result.is_finite():
         raise Undefined(x[0])
     if abs(result) > LARGEST:
