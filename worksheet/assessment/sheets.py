@@ -229,10 +229,11 @@ def _once(work: list[Worked], shown: set[Quantity]) -> list[Worked]:
     return kept
 
 
-def _lines(F: Formatter, work: list[Worked]) -> dict[str, list[str]]:
-    """Worked lines as the templates take them: the TeX math of each, and its footnote marker
-    when its printed numbers do not give its printed result."""
-    return {"work": [w.tex() for w in work], "notes": [F.mark(w.recomputes) for w in work]}
+def _lines(F: Formatter, work: list[Worked]) -> dict[str, list]:
+    """Worked lines as the templates take them (`lines`): the TeX math of each, and its footnote
+    marker when its printed numbers do not give its printed result; `work`, the TeX math alone."""
+    lines = [[w.tex(), F.mark(w.recomputes)] for w in work]
+    return {"work": [tex for tex, _ in lines], "lines": lines}
 
 
 def _needs(spec, q: Quantity) -> tuple[Quantity, ...]:
