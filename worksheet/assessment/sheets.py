@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -302,6 +303,33 @@ def _data(trace: Trace, F: Formatter) -> dict[str, Any]:
     """What the sheet gives: the network, its numbers, the learning rate and the rounding rule."""
     spec = trace.spec
     values = trace.values
+    rules, names = _given(replace(spec, seed=None))
+    weights = []
+    for l, layer in enumerate(names["weights"], start=1):
+        W = values.weights[l - 1]
+        rows = []
+        for j, (dst, syms, bias) in enumerate(layer["rows"]):
+            rows.append({
+                "dst": dst,
+                "cells": [{"sym": sym, "value": F.g(w)} for sym, w in zip(syms, W[j])],
+                "bias": None if values.biases is None else {"sym": bias, "value": F.g(values.biases[l - 1][j])},
+            })
+        weights.append({"l": l, "from": layer["from"], "to": layer["to"], "src": layer["src"], "rows": rows})
+    return {
+        **rules,
+        "inputs": [{"sym": sym, "label": label, "value": F.g(x)} for (sym, label), x in zip(names["inputs"], values.input)],
+        "targets": [{"sym": sym, "label": label, "value": F.g(t)}
+                    for (sym, label), t in zip(names["targets"], values.target)],
+        "weights": weights,
+        "diagram": sheet_tikz(spec, F, values, names["neurons"]),
+    }
+
+
+@lru_cache(maxsize=256)
+def _given(spec: NetworkSpec) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the sheet gives that its numbers leave the same, worked out once for the variants of a
+    network (`spec` without its seed): its rules (the network, activations, loss, learning rate and
+    rounding rule, with `rules_key`, which names them all) and the names its numbers go with."""
     L = spec.depth
     neurons = [[neuron(spec, l, j + 1) for j in range(n)] for l, n in enumerate(spec.layers)]
     acts = []
@@ -315,24 +343,8 @@ def _data(trace: Trace, F: Formatter) -> dict[str, Any]:
             formula = f"{act.symbol}(x) = {formula}"
         acts.append({"l": l, "layer": layer_name(spec, l), "name": name, "title": act.title, "formula": formula})
     loss = get_loss(spec.loss)
-    weights = []
-    for l in range(1, L + 1):
-        W = values.weights[l - 1]
-        rows = []
-        for j in range(len(W)):
-            rows.append({
-                "dst": neurons[l][j].label,
-                "cells": [{"sym": weight(spec, l, j + 1, i + 1), "value": F.g(W[j][i])} for i in range(len(W[j]))],
-                "bias": None if values.biases is None else {
-                    "sym": neurons[l][j].bias, "value": F.g(values.biases[l - 1][j])},
-            })
-        weights.append({
-            "l": l, "from": layer_name(spec, l - 1), "to": layer_name(spec, l),
-            "src": [n.label for n in neurons[l - 1]], "rows": rows,
-        })
     threshold = tiny_threshold(spec.precision)
-    example = fmt(Decimal("1.8765") * threshold / 10, spec.precision)
-    return {
+    rules = {
         "layers_text": "-".join(map(str, spec.layers)),
         "activations": acts,
         "single_activation": len(set(spec.activations)) == 1,
@@ -343,16 +355,23 @@ def _data(trace: Trace, F: Formatter) -> dict[str, Any]:
         "leaky_slope": fmt_given(spec.leaky_slope) if any(get_activation(name).uses_slope for name in spec.activations) else None,
         "sequential": spec.update_order == "sequential",
         "steps": spec.steps,
-        "inputs": [{"sym": n.value, "label": n.label, "value": F.g(x)} for n, x in zip(neurons[0], values.input)],
-        "targets": [{"sym": f"t_{{{k + 1}}}", "label": n.label, "value": F.g(t)}
-                    for k, (n, t) in enumerate(zip(neurons[L], values.target))],
-        "weights": weights,
         "carried": spec.rounding == "carried",
         "precision": spec.precision,
         "tiny": format(threshold, "f"),
-        "tiny_example": example,
-        "diagram": sheet_tikz(spec, F, values, neurons),
+        "tiny_example": fmt(Decimal("1.8765") * threshold / 10, spec.precision),
     }
+    rules["rules_key"] = json.dumps(rules, sort_keys=True)
+    names = {
+        "neurons": neurons,
+        "inputs": [(n.value, n.label) for n in neurons[0]],
+        "targets": [(f"t_{{{k + 1}}}", n.label) for k, n in enumerate(neurons[L])],
+        "weights": [{
+            "from": layer_name(spec, l - 1), "to": layer_name(spec, l), "src": [n.label for n in neurons[l - 1]],
+            "rows": [(neurons[l][j].label, [weight(spec, l, j + 1, i + 1) for i in range(spec.layers[l - 1])],
+                      neurons[l][j].bias) for j in range(spec.layers[l])],
+        } for l in range(1, L + 1)],
+    }
+    return rules, names
 
 
 # ---------------------------------------------------------------- questions and worked answers
