@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -329,7 +328,7 @@ def _data(trace: Trace, F: Formatter) -> dict[str, Any]:
 def _given(spec: NetworkSpec) -> tuple[dict[str, Any], dict[str, Any]]:
     """What the sheet gives that its numbers leave the same, worked out once for the variants of a
     network (`spec` without its seed): its rules (the network, activations, loss, learning rate and
-    rounding rule, with `rules_key`, which names them all) and the names its numbers go with."""
+    rounding rule) and the names its numbers go with."""
     L = spec.depth
     neurons = [[neuron(spec, l, j + 1) for j in range(n)] for l, n in enumerate(spec.layers)]
     acts = []
@@ -360,7 +359,6 @@ def _given(spec: NetworkSpec) -> tuple[dict[str, Any], dict[str, Any]]:
         "tiny": format(threshold, "f"),
         "tiny_example": fmt(Decimal("1.8765") * threshold / 10, spec.precision),
     }
-    rules["rules_key"] = json.dumps(rules, sort_keys=True)
     names = {
         "neurons": neurons,
         "inputs": [(n.value, n.label) for n in neurons[0]],
