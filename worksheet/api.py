@@ -465,7 +465,9 @@ def _variant(sheet, exam_seed: int, options_hash: str, formats: tuple[str, ...],
             pictured = {**ctx, "student": {**ctx["student"], "name_tex": picture_tex(s.id)}}
             rendered = render_pair(pictured, f"sheet-{s.id}", f"key-{s.id}", ("pdf",))
     return {"files": files, "expected": expected, "record": record,
-            "bodies": (rendered.sheet_body, rendered.key_body), "solutions": walks, "lms": lms}
+            # The LaTeX bodies only where PDFs are typeset from them: no more is sent back from a worker.
+            "bodies": (rendered.sheet_body, rendered.key_body) if "pdf" in formats else None,
+            "solutions": walks if "pdf" in formats else None, "lms": lms}
 
 
 def with_choices(ctx: dict, sheet, problems) -> dict:
