@@ -17,9 +17,12 @@ _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", re.
 
 def cell(value: str) -> str:
     """A cell as written: prefixed with ' when a spreadsheet would take it for a formula."""
-    if value.startswith((*_TRIGGERS, _MARK)) and not _NUMBER.fullmatch(value):
+    if value[:1] in _FIRST and not _NUMBER.fullmatch(value):
         return _MARK + value
     return value
+
+
+_FIRST = frozenset((*_TRIGGERS, _MARK))  # what an escaped cell starts with
 
 
 def uncell(value: str) -> str:
