@@ -149,13 +149,14 @@ def generate(network: Network = Network(), *, spec: str | Path | None = None,
              formats: tuple[str, ...] | None = None, out: Path | None = None) -> Documents:
     """One problem's walkthrough and solution (`worksheet generate`). Without a seed (and a spec
     that gives every value), a seed is drawn and named in the notes."""
-    import secrets
     from dataclasses import replace
 
     notes = []
     # Spec: options and spec file, validated.
     problem, given = load_spec(network, spec)
     if problem.seed is None and not given.is_complete(problem):
+        import secrets
+
         network = replace(network, seed=secrets.randbelow(SHORT_SEEDS))
         problem, given = load_spec(network, spec)
         notes.append(drawn_seed_note(network.seed))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tomllib
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -67,6 +66,8 @@ def read_text(path: Path, what: str, error: type[WorksheetError] = InputFileErro
 
 def read_toml(path: Path, what: str, error: type[WorksheetError]) -> dict[str, Any]:
     """A TOML file's table, nested at most MAX_DEPTH levels (TOML itself refuses duplicate keys)."""
+    import tomllib  # here: only a command given a spec file reads TOML
+
     text = read_text(path, what, error)
     try:
         data = tomllib.loads(text)
