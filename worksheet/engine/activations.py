@@ -48,7 +48,8 @@ def log_softmax_complement(z: list, o: list, log_o: list) -> list:
     return out
 
 
-@dataclass(frozen=True)
+# One entry per name, made once: compared by identity, and no generated methods to make at start-up.
+@dataclass(frozen=True, eq=False, repr=False)
 class Activation:
     """One activation. `value(z, slope)` and `derivative(z, a, slope)` are numeric (doubles,
     decimals, or the endpoints of an interval); `sympy_value(x, slope)` is the definition the

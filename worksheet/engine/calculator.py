@@ -95,7 +95,8 @@ class Trace:
 # ---------------------------------------------------------------- the pass as a student may do it
 
 
-@dataclass(frozen=True)
+# Compared by identity: nothing asks whether two passes depart alike.
+@dataclass(frozen=True, eq=False)
 class Variation:
     """Where the pass departs from backpropagation, one field per step a known misconception
     does otherwise (engine/misconceptions.py names and documents them). The defaults are the
@@ -343,7 +344,8 @@ def _maybe(convert, ops, xs):
 # ---------------------------------------------------------------- forward pass
 
 
-@dataclass
+# A layer's forward values between two steps of the pass: compared by nothing.
+@dataclass(eq=False, repr=False)
 class _Forward:
     a_prev: list
     products: list

@@ -10,7 +10,8 @@ from typing import Callable
 from ..errors import SpecError
 
 
-@dataclass(frozen=True)
+# One entry per name, made once: compared by identity, and no generated methods to make at start-up.
+@dataclass(frozen=True, eq=False, repr=False)
 class Loss:
     """One loss E = sum_k E_k over the outputs, in the calculator's number backend `ops`.
 
