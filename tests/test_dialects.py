@@ -172,3 +172,35 @@ def test_blank_lines_before_rules_as_a_walk_over_lines():
     for _ in range(20000):
         text = "\n".join(rng.choice(parts) for _ in range(rng.randint(0, 8))) + rng.choice(["", "\n"])
         assert _blank_line_before_rules(text) == _rules_line_by_line(text), repr(text)
+
+
+MACROS = """((* macro pair(a, b="B", c=none) *))[((( a ))),((( b ))),((( c )))]((* endmacro *))
+((* macro wrap(x="w") *))<((( x ))):((( caller() ))):((( caller() )))>((* endmacro *))
+((* macro rest() *))((( varargs | join(",") )));((( kwargs | dictsort | join(",") )))((* endmacro *))
+((* macro named(caller=none) *))((( caller() if caller else "-" )))((* endmacro *))
+((* macro zero() *))z((* endmacro *))
+((( pair(1) ))) ((( pair(1, 2) ))) ((( pair(1, 2, 3) ))) ((( pair(1, c=3) ))) ((( pair(a=1) )))
+((* for i in range(2) *))((( pair(i, loop.index) )))((* endfor *))
+((* call wrap() *))in((* endcall *)) ((* call wrap("x") *))out((* endcall *)) ((* call wrap(x="k") *))kw((* endcall *))
+((( rest(1, 2) ))) ((( rest(a=1) ))) ((( named() ))) ((( named(caller=zero) ))) ((( named(zero) )))
+"""
+
+
+def test_macros_render_as_jinja_renders_them():
+    """The renderer's shortcut for a macro called with its own arguments gives what Jinja's own
+    call gives: defaults filled in, call blocks' callers, keyword arguments, and macros that
+    collect the rest."""
+    import jinja2
+
+    from worksheet.documents.render import _SYNTAX
+
+    plain = jinja2.Environment(undefined=jinja2.StrictUndefined, **_SYNTAX)
+    assert _environment().from_string(MACROS).render() == plain.from_string(MACROS).render()
+    one = "((* macro one(a) *))((( a )))((* endmacro *))"
+    for wrong in ("((( one(1, 2) )))", "((( one() )))", "((( one(b=1) )))", "((* call one(1) *))x((* endcall *))"):
+        faults = []
+        for env in (_environment(), plain):
+            with pytest.raises(Exception) as fault:
+                env.from_string(one + wrong).render()
+            faults.append((type(fault.value), str(fault.value)))
+        assert faults[0] == faults[1], wrong
