@@ -282,3 +282,13 @@ def test_compiled_templates_cache_changes_no_byte(tmp_path):
     unsafe.mkdir()
     (unsafe / cache.name).write_text("a file where the cache folder belongs")
     assert generate("unsafe", unsafe) == first
+
+
+def test_documents_show_their_files_by_name_and_size():
+    from worksheet.api import generate
+    from worksheet.options import Network
+
+    docs = generate(Network(seed=42), formats=("json",))
+    size = len(docs.files["solution.json"])
+    assert repr(docs) == f"Documents(folder='output/seed-42', files={{solution.json: {size} bytes}}, open_first='solution.json')"
+    assert docs == generate(Network(seed=42), formats=("json",))  # compared by their fields, bytes included

@@ -45,7 +45,7 @@ class Sheet:
     diagnosis: bool = False  # redraw until every known mistake's value can be told apart
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Documents:
     """What a command made, in memory: files by their path inside `folder`, the one to open
     first, and notes for the reader (a seed drawn, a format left out). Nothing is written until
@@ -66,3 +66,8 @@ class Documents:
 
     def paths(self) -> list[Path]:
         return [self.folder / name for name in self.files]
+
+    def __repr__(self) -> str:
+        # The files' names and sizes, not their bytes: an exam's are megabytes.
+        sizes = ", ".join(f"{name}: {len(data)} bytes" for name, data in self.files.items())
+        return f"Documents(folder={str(self.folder)!r}, files={{{sizes}}}, open_first={self.open_first!r})"
