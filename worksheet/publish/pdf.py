@@ -27,6 +27,7 @@ MAX_PASSES = 5  # without latexmk: reruns until the table of contents and longta
 
 _PDFLATEX_FLAGS = ["-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error"]
 _LUALATEX_FLAGS = ["--no-shell-escape", "--interaction=nonstopmode", "--halt-on-error"]
+_DRAFT = {"pdflatex": "-draftmode", "lualatex": "--draftmode"}  # typeset, but write no PDF
 LUALATEX_INSTALL_HINT = "install lualatex and its fonts (Debian: apt-get install texlive-luatex fonts-arphic-uming fonts-dejavu-core)"
 _RERUN = re.compile(r"Rerun to get|Rerun LaTeX|Label\(s\) may have changed|Table widths have changed")
 _NEWLABEL = re.compile(r"^\\newlabel\{([^{}]+)\}\{(.*)\}$", re.M)
@@ -226,7 +227,10 @@ def compile_seeded(tex: str, name: str = "document.tex", labels: dict[str, str] 
         env = _environment()
         before = seeded  # the .aux the pass starts from (None: none)
         for n in range(1, MAX_PASSES + 1):
-            _run([engine, *flags, f"{stem}.tex"], folder, env, timeout, stem, engine)
+            # A pass from no .aux is never the last (there is nothing to compare its .aux with):
+            # it writes the .aux alone, no PDF.
+            draft = [_DRAFT[engine]] if before is None else []
+            _run([engine, *flags, *draft, f"{stem}.tex"], folder, env, timeout, stem, engine)
             written = aux.read_text(encoding="utf-8", errors="replace") if aux.is_file() else ""
             log = _read_log(folder, stem)
             found = dict(_NEWLABEL.findall(written))
