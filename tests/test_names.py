@@ -1,7 +1,8 @@
 """Names in any script: a student whose name pdflatex's T1 fonts cannot set gets a sheet and key
-that are LuaLaTeX documents (fontspec, fallback fonts), whose PDFs show every name exactly and
-regenerate byte for byte; the other students' documents stay with pdflatex and do not depend on
-who else is in the roster; --tex-engine lualatex makes every document a LuaLaTeX one."""
+whose .tex files are LuaLaTeX documents (fontspec, fallback fonts) and whose PDFs are pdflatex's
+with the name as a picture lualatex typesets; every PDF shows every name exactly and regenerates
+byte for byte; the students of Latin names have documents that do not depend on who else is in
+the roster; --tex-engine lualatex makes every document a LuaLaTeX one."""
 
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ def test_every_name_prints_exactly_in_its_sheet_and_key_pdf(lua_exam):
     for sid, name in NAMES:
         for part in ("sheets", "keys"):
             text = pdftext(out / part / f"{sid}.pdf")
-            if sid in ("g1", "c1", "z1"):  # LuaLaTeX: the text as written
+            if sid in ("g1", "c1", "z1"):  # a picture lualatex typeset: the text as written
                 assert name in text, (sid, part, text[:300])
             else:  # T1 builds Ș from S and a comma below, which pdftotext extracts as "S, "
                 assert _letters(name) in _letters(text), (sid, part, text[:300])

@@ -314,8 +314,9 @@ def exam(network: Network = Network(), sheet: Sheet = Sheet(), *, spec: str | Pa
     asked for now are kept. `jobs` processes (None: every core) share the work, with the same
     files whatever their number; `progress` (publish.progress.Progress) counts the work done;
     `moodle_style` (numerical or cloze; from a manifest, the one it records) shapes the moodle format.
-    `tex_engine`: `auto` (each student's documents by pdflatex, or by lualatex where their own name
-    needs it) or `lualatex` (every document); from a manifest, the one it records."""
+    `tex_engine`: `auto` (pdflatex; a student's .tex is a lualatex document where their own name
+    needs it, and their PDF pdflatex's with the name as a picture lualatex typesets) or `lualatex`
+    (every document); from a manifest, the one it records."""
     from functools import partial
 
     from . import __version__

@@ -322,8 +322,9 @@ def exam(
     manifest: Manifest = None,
     tex_engine: Annotated[Optional[str], _option(
         "--tex-engine", metavar="ENGINE",
-        help="auto: each student's LaTeX and PDF by pdflatex, or by lualatex where their own name needs it; "
-             "lualatex: every document. [default: auto]")] = None,
+        help="auto: pdflatex, and each student's .tex a lualatex document where their own name needs it "
+             "(their PDF still pdflatex's, the name set by lualatex as a picture); lualatex: every document. "
+             "[default: auto]")] = None,
     jobs: Jobs = None,
     quiet: Quiet = False,
 ) -> None:
@@ -443,7 +444,7 @@ def _click_exceptions():
 
 def _check_arguments(args: list[str]) -> None:
     """No option given an empty value (`--out ""` would mean the current folder, silently). Here and
-    not in inputs.py, whose imports (TOML, decimal) would delay every command, --help included."""
+    not in inputs.py, whose decimal import would delay every command, --help included."""
     from .errors import WorksheetError
 
     for n, arg in enumerate(args):
