@@ -53,7 +53,6 @@ def _environment():
     from ..resources import templates_dir
 
     Macro = jinja2.runtime.Macro
-    TemplateModule = jinja2.environment.TemplateModule
     missing = jinja2.utils.missing
 
     class Context(jinja2.runtime.Context):
@@ -92,11 +91,6 @@ def _environment():
                     return obj[attribute]
                 except KeyError:
                     return self.undefined(obj=obj, name=attribute)
-            if type(obj) is TemplateModule:  # a dialect's macro (d.m): Jinja's getattr, without its call
-                try:
-                    return getattr(obj, attribute)
-                except AttributeError:
-                    pass
             return super().getattr(obj, attribute)
 
     root = templates_dir()
