@@ -570,7 +570,7 @@ def _activation_line(spec, F: Formatter, layer, j: int, n_j) -> Worked:
     if hand == "exp_reciprocal":
         if layer.exp_terms[j] is None:
             return Worked((head, ("sigma", net), ("sigma", z), a))
-        minus_z = Num(z.text[1:] if z.text.startswith("-") else "-" + z.text)  # e^{0.20000} when z is negative
+        minus_z = num(F.v(-layer.z[j]))  # e^{0.20000} when z is negative
         return Worked((head, ("sigma", net), ("frac", 1, ("add", 1, ("exp", minus_z))),
                        ("frac", 1, ("add", 1, num(F.v(layer.exp_terms[j])))), a))
     if hand == "key":

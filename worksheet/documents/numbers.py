@@ -176,10 +176,6 @@ class Formatter:
     def s(self, x: float) -> str:
         return signed(self.v(x))
 
-    def o(self, x: float) -> str:
-        """A computed value substituted into a formula."""
-        return operand(self.v(x))
-
     def go(self, x: float) -> str:
         return operand(self.g(x))
 
