@@ -61,7 +61,9 @@ class Pictures:
     def definitions(self, keys) -> str:
         """The definitions of the pictures of `keys` (those that have one), for the head of a
         document's body; pdflatex reads PICTURES beside the document."""
-        lines = [r"\providecommand{\namepicture}[1]{\csname namepicture-#1\endcsname}"]
+        # A key without a picture stops the run, rather than printing no name.
+        lines = [r"\providecommand{\namepicture}[1]{\ifcsname namepicture-#1\endcsname\csname namepicture-#1\endcsname"
+                 r"\else\errmessage{no picture of the name of #1}\fi}"]
         lines += [rf"\expandafter\def\csname namepicture-{k}\endcsname{{{self.pictures[k]}}}"
                   for k in keys if k in self.pictures]
         return "\n".join(lines) + "\n"
