@@ -91,6 +91,21 @@ def test_every_dialect_defines_the_same_names():
     assert names["md"] == names["tex"] == names["html"] == names["lms"]
 
 
+def test_the_lms_dialect_writes_math_and_tables_as_an_lms_reads_them():
+    """lms.j2 takes html.j2's names and overrides the math and the tables: MathJax's \\( \\) and
+    \\[ \\] with the TeX escaped as HTML text, and a table with its title as a caption, with no
+    aria-label and no scrolling box (what QTI 2.1's item body allows)."""
+    env = _environment()
+    lms, html = (env.get_template(f"dialects/{which}.j2").module for which in ("lms", "html"))
+    assert lms.m("a < b") == "\\(a &lt; b\\)"
+    assert html.m("a < b") != lms.m("a < b")
+    table = env.from_string('((* import "dialects/lms.j2" as d *))((* call d.grid("Weights") *))\n'
+                            "| Into | from $h_1$ |\n| $o_1$ | 0.5 |\n((* endcall *))").render()
+    tree = lxml.html.fragment_fromstring(table)
+    assert tree.tag == "table" and tree.find("caption").text == "Weights"
+    assert "aria-label" not in table and "scroll" not in table
+
+
 @pytest.mark.parametrize("text", [
     "text\n---", "text\n===\nmore", "text\n---\n---\n---\n===", "\n---", "text\n\n---", "---\n---",
     "text\n----", "text\n--- ", "a\n---\nb\n===\n", "",
