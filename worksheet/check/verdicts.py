@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from ..documents.expressions import LARGEST  # beyond it a "number" is not a value of a worked solution
 from ..documents.notation import neuron, weight_number
 from ..documents.numbers import round_decimal_places, to_decimal
 from ..engine.calculator import Trace, calculate
@@ -15,7 +16,6 @@ from .arith import NotArithmetic, evaluate
 from .names import Names, Ref
 from .parsing import Claim, Sum, read_claims
 
-_LARGEST = Decimal("1e30")  # beyond this a "number" is not a value of a worked solution
 SLIP = "slip"
 DRIFT = "drift"
 
@@ -172,7 +172,7 @@ class Checker:
             printed = parse_printed(c.text)
         except (IndexError, ArithmeticError, ValueError):
             return None
-        if value is None or abs(printed) > _LARGEST:
+        if value is None or abs(printed) > LARGEST:
             return None
         d = places(printed)
         correct = round_decimal_places(value, d)
@@ -189,7 +189,7 @@ class Checker:
             point = evaluate(s.expr, constants=self.constants)
         except (NotArithmetic, ArithmeticError, ValueError):
             return None
-        if abs(printed) > _LARGEST:
+        if abs(printed) > LARGEST:
             return None
         d = places(printed)
         correct = round_decimal_places(point.lo, d)
