@@ -102,14 +102,13 @@ def pictures_document(names: dict[str, str]) -> str:
 def name_pictures(names: dict[str, str], who: dict[str, str]) -> Pictures:
     """Every name of `names` (key -> name) typeset in one lualatex pass, about as long as lualatex
     takes to start. A character no installed font has is an error naming `who[key]`."""
-    from .pdf import compile_once, missing_glyph
+    from .pdf import compile_once, glyph_error, missing_glyph
 
     compiled = compile_once(pictures_document(names), "names.tex", engine="lualatex")
     missing = missing_glyph(compiled.log)
     if missing is not None:
-        key = next((k for k, name in names.items() if missing[0] in name), next(iter(names)))
-        raise RenderError(f"{who[key]}: no installed font has the character {missing[0]} (U+{missing[1]}), so "
-                          "the PDF would leave it out; use --format md,tex, or spell the name without it")
+        key = next((k for k, name in names.items() if missing[0] in name), None)
+        raise glyph_error(who[key] if key is not None else "a student's name", missing)
     sizes = _DIMENSIONS.findall(compiled.log)
     if len(sizes) != len(names):
         raise RenderError(f"lualatex typeset {len(sizes)} of {len(names)} names")

@@ -365,10 +365,14 @@ def _check_glyphs(log: str, name: str, engine: str) -> None:
     so no name is printed with letters missing."""
     missing = missing_glyph(log) if engine == "lualatex" else None
     if missing:
-        raise RenderError(
-            f"{name}: no installed font has the character {missing[0]} (U+{missing[1]}), so the PDF would "
-            "leave it out; use --format md,tex, or spell the name without it"
-        )
+        raise glyph_error(name, missing)
+
+
+def glyph_error(what: str, missing: tuple[str, str]) -> RenderError:
+    """The error for a character (and its code point) that no installed font has, in `what`."""
+    char, code = missing
+    return RenderError(f"{what}: no installed font has the character {char} (U+{code}), so the PDF would "
+                       "leave it out; use --format md,tex, or spell the name without it")
 
 
 def _kill(proc: subprocess.Popen) -> None:
