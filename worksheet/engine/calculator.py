@@ -166,6 +166,7 @@ class Exact:
         return float(x)
 
     def vector(self, xs) -> tuple:
+        """xs (a list or tuple: read again when it holds a None) as the trace stores it."""
         try:
             return tuple(map(float, xs))
         except TypeError:  # a None: what a neuron does not have
