@@ -28,7 +28,7 @@ def fmt(x: float | Decimal, precision: int) -> str:
         r = round_decimal(d, precision)
         exponent = r.adjusted()
         mantissa = r.scaleb(-exponent).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        return f"{mantissa} \\times 10^{{{exponent}}}"
+        return f"{mantissa}{_TIMES_TEN}{exponent}}}"
     text = format(rounder(precision)(d), "f")
     return "0" + text[2:] if text[0] == "-" and set(text[1:]) <= _ZERO_DIGITS else text
 
@@ -66,8 +66,8 @@ def fmt_given(x: float | Decimal, min_decimals: int = 2) -> str:
 def parse_shown(text: str) -> Decimal:
     """The value of a displayed number: 0.14236, (-0.04246) or 1.23 \\times 10^{-12}."""
     text = text.strip().strip("()")
-    if "\\times 10^{" in text:
-        mantissa, _, exponent = text.partition(" \\times 10^{")
+    if _TIMES_TEN in text:
+        mantissa, _, exponent = text.partition(_TIMES_TEN)
         return Decimal(mantissa).scaleb(int(exponent.rstrip("}")))
     return Decimal(text)
 
