@@ -68,12 +68,21 @@ def test_an_expression_in_tex_and_in_plain_text(expression, in_tex, in_plain):
     assert plain(expression) == in_plain
 
 
+# Every operation of the expression model (documents/expressions.py) and the operands it takes,
+# listed here by hand: a new operation must be added, and so written in plain text too.
+ARITY = {"add": 3, "sub": 2, "neg": 1, "mul": 2, "times": 2, "dot": 2, "frac": 2, "pow": 2, "exp": 1,
+         "bracket": 1, "sigma": 1, "tanh": 1, "ln": 1, "max": 2, "fprime": 1, "partial": 2, "sum": 2,
+         "new": 1, "eq": 2, "gt": 2, "le": 2, "because": 2}
+
+
 def test_every_operation_is_written_in_plain_text_without_tex():
+    assert set(ARITY) == set(_SPELLING) | {"add", "mul", "ln"}
     x = Num("-0.25")
-    for op in _SPELLING:
-        operands = ("k", x) if op == "sum" else (x, 2) if op == "pow" else (x, x)
-        text = plain((op, *operands[:_SPELLING[op][1].count("{")]))
+    for op, arity in ARITY.items():
+        operands = ("k", x) if op == "sum" else (x, 2) if op == "pow" else (x,) * arity
+        text = plain((op, *operands))
         assert "\\" not in text and "$" not in text and "{" not in text, (op, text)
+        assert text.count("0.25") == operands.count(x), (op, text)  # every number is written, once
 
 
 # ---------------------------------------------------------------- every key line of a spread of sheets
