@@ -290,5 +290,24 @@ def test_documents_show_their_files_by_name_and_size():
 
     docs = generate(Network(seed=42), formats=("json",))
     size = len(docs.files["solution.json"])
-    assert repr(docs) == f"Documents(folder='output/seed-42', files={{solution.json: {size} bytes}}, open_first='solution.json')"
+    assert repr(docs) == (f"Documents(folder='output/seed-42', files={{solution.json: {size} bytes}}, "
+                          "open_first='solution.json')")
     assert docs == generate(Network(seed=42), formats=("json",))  # compared by their fields, bytes included
+
+
+@pytest.mark.parametrize("args", [
+    ["generate", "--out", ""], ["generate", "--out="], ["exam", "--roster", "", "--variants", "2"],
+    ["practice", "--seed", "3", "--title", ""],
+])
+def test_an_option_given_no_value_is_one_error_line(tmp_path, args):
+    """`--out ""` would write into the current folder; every option given an empty value is refused."""
+    result = run(args, tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    option = next(a for a in args if a.startswith("--") and (a.endswith("=") or args[args.index(a) + 1] == ""))
+    assert result.stderr.strip().splitlines() == [f"worksheet: error: option {option.rstrip('=')}: the value is empty"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_value_after_the_end_of_options_is_an_argument(tmp_path):
+    assert run(["generate", "--seed", "3", "--format", "json", "--out", str(tmp_path / "o"), "--", ""],
+               tmp_path).stderr.find("the value is empty") == -1
